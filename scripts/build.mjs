@@ -1,0 +1,51 @@
+// Bundles the extension and the CLI with esbuild (and the integration suite, for the test runner).
+//   node scripts/build.mjs            production: minified, no source maps
+//   node scripts/build.mjs --dev      development: source maps, not minified
+//   node scripts/build.mjs --watch    rebuild on change (implies nothing else; combine with --dev)
+//   node scripts/build.mjs --tests    also bundle test/integration into out/test/integration
+import * as esbuild from 'esbuild';
+
+const dev = process.argv.includes('--dev');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+if (tests) {
+  builds.push({
+    ...common,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: ['test/integration/index.ts', 'test/integration/*.test.ts'],
+    outdir: 'out/test/integration',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('[watch] esbuild is watching src/ for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
