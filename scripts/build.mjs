@@ -3,6 +3,7 @@
 //   node scripts/build.mjs --dev      development: source maps, not minified
 //   node scripts/build.mjs --watch    rebuild on change (implies nothing else; combine with --dev)
 //   node scripts/build.mjs --tests    also bundle test/integration into out/test/integration
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const dev = process.argv.includes('--dev');
@@ -39,6 +40,9 @@ if (tests) {
     external: ['vscode', 'mocha'],
   });
 }
+
+// A production build must not ship a development build's source maps.
+if (!watch) fs.rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) {

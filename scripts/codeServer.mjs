@@ -22,6 +22,18 @@ export function ensureCodeServer(projectRoot) {
   execFileSync('bash', [path.join(projectRoot, 'scripts', 'install-code-server.sh')], { stdio: 'inherit' });
 }
 
+/**
+ * Packages the extension as a .vsix and installs it into `extensionsDir`, as a user would
+ * (`npm start` and the screenshots use it; the tests load the sources directly instead).
+ */
+export function installExtension(projectRoot, { extensionsDir, userDataDir, workDir }) {
+  const vsix = path.join(workDir, 'seed-annotator.vsix');
+  execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'package.mjs'), vsix], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(codeServerBin(), ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force', '--install-extension', vsix], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 /** A free TCP port on loopback. */
 export function freePort() {
   return new Promise((resolve, reject) => {

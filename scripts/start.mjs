@@ -1,11 +1,10 @@
 // `npm start`: builds the extension, installs it into a code-server of its own, and serves a real
 // VS Code on http://127.0.0.1:PORT (loopback only, no auth) with the project's seeds/ open.
 // PORT is 8080, or SEED_PORT, or `npm start -- --port N`. Ctrl+C stops it and its children.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, codeServerBin, ensureCodeServer, startCodeServer, writeUserSettings } from './codeServer.mjs';
+import { cacheDir, ensureCodeServer, installExtension, startCodeServer, writeUserSettings } from './codeServer.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argPort = process.argv.indexOf('--port');
@@ -17,11 +16,7 @@ const runDir = path.join(cacheDir(), 'run');
 const extensionsDir = path.join(runDir, 'extensions');
 const userDataDir = path.join(runDir, 'user-data');
 fs.mkdirSync(runDir, { recursive: true });
-const vsix = path.join(runDir, 'seed-annotator.vsix');
-execFileSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), vsix], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-execFileSync(codeServerBin(), ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force', '--install-extension', vsix], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+installExtension(root, { extensionsDir, userDataDir, workDir: runDir });
 if (!fs.existsSync(path.join(userDataDir, 'User', 'settings.json'))) writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern' });
 
 const server = await startCodeServer({ port, workspace, userDataDir, extensionsDir });

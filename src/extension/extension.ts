@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { GeneralCommands } from './commands';
 import { SeedLanguageDetector } from './language';
 
 /** What `activate` returns: a small API for the integration tests and for other extensions. */
@@ -7,7 +8,7 @@ export interface SeedAnnotatorApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SeedAnnotatorApi {
-  context.subscriptions.push(new SeedLanguageDetector());
+  context.subscriptions.push(new SeedLanguageDetector(), new GeneralCommands());
   return { version: context.extension.packageJSON.version as string };
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-const isDatedFirstLine = (line: string) => /^\uFEFF?\s*date \d{4}-\d{2}-\d{2}\b/.test(line); // TEMP
+import { isDatedFirstLine } from '../core/article';
 
 export const SEED_LANGUAGE_ID = 'seed';
 
