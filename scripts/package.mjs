@@ -12,10 +12,16 @@ const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
 
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 // The bundle holds every runtime dependency, so vsce need not walk node_modules.
-execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--out', out], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, VSCE_TELEMETRY: 'false' },
-});
+// Relative README links stay relative: VS Code resolves them inside the installed extension.
+try {
+  execFileSync(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, VSCE_TELEMETRY: 'false' },
+  });
+} catch {
+  console.error('package: vsce failed (its message is above)');
+  process.exit(1);
+}
 const listing = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
 console.log(`\n${out} (${(fs.statSync(out).size / 1024).toFixed(1)} KiB) holds:\n${listing}`);
