@@ -37,7 +37,7 @@ async function main() {
 
   const server = await startCodeServer({ workspace, userDataDir, extensionsDir: path.join(tmp, 'extensions') });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-  let exitCode = 1;
+  let exitCode;
   const started = Date.now();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -2,11 +2,15 @@
  * The one place where UTF-16 offsets (VS Code, JavaScript strings) and code-point offsets
  * (sidecars, exports, Python, spaCy) meet. Everything else calls these functions.
  *
- * Conventions: the text is the article as stored with a leading BOM removed (`stripBom`);
- * CRLF counts as two code points. A UTF-16 offset that falls between the two halves of a
- * surrogate pair is rounded down to the start of the pair.
+ * Conventions: the text is the article as stored with a leading BOM removed (`stripBom`; VS Code's
+ * documents never hold it either); CRLF counts as two code points, in both units. A UTF-16 offset
+ * that falls between the two halves of a surrogate pair is rounded down to the start of the pair.
+ * A lone surrogate (ill-formed text) counts as one code point, as `Array.from` counts it.
  */
 import type { CodePointOffset } from './model';
+
+/** An offset in UTF-16 code units: JavaScript string indices, VS Code's `offsetAt`. */
+export type Utf16Offset = number;
 
 export const BOM = '\uFEFF';
 
@@ -33,8 +37,27 @@ export function codePointLength(text: string): number {
 }
 
 /**
+ * The text between two code-point offsets of a string, without building a table: O(end) time.
+ * For many slices of one text, build an `OffsetMap` once instead.
+ */
+export function sliceCodePoints(text: string, start: CodePointOffset, end?: CodePointOffset): string {
+  const from = utf16OffsetOf(text, start);
+  return end === undefined ? text.slice(from) : text.slice(from, Math.max(from, utf16OffsetOf(text, end)));
+}
+
+/** UTF-16 offset of a code-point offset of `text` by a linear scan (clamped to the text). */
+function utf16OffsetOf(text: string, codePoint: CodePointOffset): Utf16Offset {
+  let u = 0;
+  for (let c = 0; c < codePoint && u < text.length; c++) {
+    u += isHighSurrogate(text.charCodeAt(u)) && isLowSurrogate(text.charCodeAt(u + 1)) ? 2 : 1;
+  }
+  return u;
+}
+
+/**
  * Maps offsets of one text both ways in O(log n) after an O(n) scan. The table holds only the
- * astral characters, so a text without emoji costs nothing beyond the scan.
+ * astral characters (those that take two UTF-16 units), so a text without emoji costs nothing
+ * beyond the scan.
  */
 export class OffsetMap {
   /** UTF-16 index of each astral character's high surrogate, ascending. */
@@ -58,23 +81,27 @@ export class OffsetMap {
     return this.astral.length === 0;
   }
 
-  /** Code-point offset of a UTF-16 offset (clamped to the text). */
-  toCodePoint(utf16: number): CodePointOffset {
+  /**
+   * Code-point offset of a UTF-16 offset (clamped to the text). An offset between the two halves
+   * of a surrogate pair maps to the code point of that pair (rounds down).
+   */
+  toCodePoint(utf16: Utf16Offset): CodePointOffset {
     const u = Math.max(0, Math.min(utf16, this.utf16Length));
-    // Astral characters wholly before u each count one less than their two units.
+    // lo = number of astral characters that start before u. Each wholly before u counts one less
+    // than its two units; one that u splits (astral[lo - 1] + 1 === u) maps to its own start,
+    // astral[lo - 1] - (lo - 1), which is the same u - lo.
     let lo = 0;
     let hi = this.astral.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.astral[mid] + 1 < u) lo = mid + 1;
+      if (this.astral[mid] < u) lo = mid + 1;
       else hi = mid;
     }
-    // An offset inside a pair (astral[lo] + 1 === u) rounds down to the pair's start.
     return u - lo;
   }
 
   /** UTF-16 offset of a code-point offset (clamped to the text). */
-  toUtf16(codePoint: CodePointOffset): number {
+  toUtf16(codePoint: CodePointOffset): Utf16Offset {
     const c = Math.max(0, Math.min(codePoint, this.codePointLength));
     // astral[k] - k is the code-point offset of the k-th astral character.
     let lo = 0;
@@ -87,10 +114,47 @@ export class OffsetMap {
     return c + lo;
   }
 
+  /** True when a UTF-16 offset falls between the two halves of a surrogate pair. */
+  splitsSurrogatePair(utf16: Utf16Offset): boolean {
+    if (utf16 <= 0 || utf16 >= this.utf16Length) return false;
+    return isHighSurrogate(this.text.charCodeAt(utf16 - 1)) && isLowSurrogate(this.text.charCodeAt(utf16));
+  }
+
   /** The text between two code-point offsets. */
   slice(start: CodePointOffset, end: CodePointOffset): string {
     return this.text.slice(this.toUtf16(start), this.toUtf16(end));
   }
+}
+
+/**
+ * A text change in UTF-16 units as VS Code reports it (`TextDocumentContentChangeEvent`):
+ * `rangeOffset`/`rangeLength` refer to the text before the change.
+ */
+export interface Utf16Change {
+  rangeOffset: Utf16Offset;
+  rangeLength: number;
+  text: string;
+}
+
+/** The same change in code points of the text before it. */
+export interface CodePointChange {
+  start: CodePointOffset;
+  removedLength: number;
+  insertedText: string;
+}
+
+/**
+ * Converts a UTF-16 change to code points. `before` must map the text as it was before the change
+ * (each change of one VS Code event refers to the same, original text). A range end inside a
+ * surrogate pair is rounded up, its start rounded down, so the converted range still covers every
+ * unit the editor replaced.
+ */
+export function toCodePointChange(before: OffsetMap, change: Utf16Change): CodePointChange {
+  const start = before.toCodePoint(change.rangeOffset);
+  const endUtf16 = change.rangeOffset + change.rangeLength;
+  let end = before.toCodePoint(endUtf16);
+  if (before.splitsSurrogatePair(endUtf16)) end++;
+  return { start, removedLength: Math.max(0, end - start), insertedText: change.text };
 }
 
 /** 0-based line and character (UTF-16, as VS Code's Position) of a UTF-16 offset. */
@@ -101,7 +165,7 @@ export interface LineCharacter {
 
 /**
  * Line starts of a text, for line/column messages and positions. A line ends at LF, CRLF or a
- * lone CR, as VS Code counts them.
+ * lone CR, as VS Code counts them; the line break belongs to the line it ends.
  */
 export class LineIndex {
   private readonly starts: number[] = [0];
@@ -121,8 +185,22 @@ export class LineIndex {
     return this.starts.length;
   }
 
-  /** Position of a UTF-16 offset. */
-  positionAt(utf16: number): LineCharacter {
+  /** UTF-16 offset where a 0-based line starts (clamped to the lines). */
+  lineStart(line: number): Utf16Offset {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+
+  /** UTF-16 offset where a 0-based line's content ends, before its line break. */
+  lineEnd(line: number): Utf16Offset {
+    const l = Math.max(0, Math.min(line, this.starts.length - 1));
+    if (l + 1 >= this.starts.length) return this.text.length;
+    let end = this.starts[l + 1] - 1;
+    if (this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** Position of a UTF-16 offset. An offset between a CR and its LF stays on the CR's line. */
+  positionAt(utf16: Utf16Offset): LineCharacter {
     const u = Math.max(0, Math.min(utf16, this.text.length));
     let lo = 0;
     let hi = this.starts.length - 1;
@@ -134,16 +212,10 @@ export class LineIndex {
     return { line: lo, character: u - this.starts[lo] };
   }
 
-  /** UTF-16 offset of a position (clamped to its line). */
-  offsetAt(pos: LineCharacter): number {
+  /** UTF-16 offset of a position (the character clamped to its line's content). */
+  offsetAt(pos: LineCharacter): Utf16Offset {
     const line = Math.max(0, Math.min(pos.line, this.starts.length - 1));
     const start = this.starts[line];
-    const next = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
-    let lineEnd = next;
-    if (line + 1 < this.starts.length) {
-      lineEnd = next - 1;
-      if (this.text.charCodeAt(lineEnd) === 10 && this.text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    }
-    return start + Math.max(0, Math.min(pos.character, lineEnd - start));
+    return start + Math.max(0, Math.min(pos.character, this.lineEnd(line) - start));
   }
 }
