@@ -1,15 +1,33 @@
 import * as vscode from 'vscode';
 import { GeneralCommands } from './commands';
+import { CorpusService } from './corpusService';
+import { EntityTypes } from './entityTypes';
 import { SeedLanguageDetector } from './language';
+import type { Services } from './services';
+import { SidecarStore } from './sidecarStore';
+import { registerEntitiesView } from './entityTree';
+import { registerNavigation } from './navigation';
+import { registerTagging } from './tagging';
+import { registerAnnotationView } from './annotationView';
+import { registerExportImport } from './exportImport';
 
-/** What `activate` returns: a small API for the integration tests and for other extensions. */
-export interface SeedAnnotatorApi {
+/** What `activate` returns: the shared services, for the integration tests and other extensions. */
+export interface SeedAnnotatorApi extends Services {
   readonly version: string;
 }
 
 export function activate(context: vscode.ExtensionContext): SeedAnnotatorApi {
-  context.subscriptions.push(new SeedLanguageDetector(), new GeneralCommands());
-  return { version: context.extension.packageJSON.version as string };
+  const types = new EntityTypes(context.workspaceState);
+  const store = new SidecarStore(context);
+  const corpus = new CorpusService(context, store);
+  context.subscriptions.push(new SeedLanguageDetector(), new GeneralCommands(), types, store, corpus);
+  const services: Services = { context, store, corpus, types };
+  registerEntitiesView(services);
+  registerNavigation(services);
+  registerTagging(services);
+  registerAnnotationView(services);
+  registerExportImport(services);
+  return { version: context.extension.packageJSON.version as string, ...services };
 }
 
 export function deactivate(): void {

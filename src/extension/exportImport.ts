@@ -1,0 +1,4 @@
+import type { Services } from './services';
+
+// Placeholder: this feature is being built; it registers nothing yet.
+export function registerExportImport(_services: Services): void {}
