@@ -22,7 +22,7 @@ const SEED = path.join(__dirname, '../../seeds/000_eb28ad2c764fb3cf.txt');
 const source = fs.readFileSync(FIXTURE, 'utf8');
 
 /** Lines added and removed between two texts (longest common subsequence of lines). */
-export function lineDiff(a: string, b: string): { added: string[]; removed: string[] } {
+function lineDiff(a: string, b: string): { added: string[]; removed: string[] } {
   const x = a.split('\n');
   const y = b.split('\n');
   const n = x.length;
