@@ -26,6 +26,9 @@
  *     last (tail cut) is a letter, mark or digit and the removed code point next to it is not.
  *     "Mullah Amir" minus "Mullah " is "Amir"; "Motaqi" minus "Mota" is orphaned. Inserted text
  *     of a cutting replacement is outside the span.
+ * A change that states its removed text is first narrowed to the part that differs from the
+ * inserted text (common prefix and suffix left out); the UTF-16 entry points always do this.
+ * A touched span whose text length does not match its offsets is orphaned ('inconsistent').
  * So the invariant: a span that is not orphaned has `text` equal to the article slice
  * [start, end); an orphaned span keeps the fields it had before the change that orphaned it.
  * `before`/`after` are not updated live: refresh them with `withContext` when writing.
@@ -33,7 +36,7 @@
 import type { Annotations, CodePointOffset, Mention, Quote } from './model';
 import { compareMentions } from './model';
 import { OffsetMap, codePointLength, stripBom, toCodePointChange, type Utf16Change } from './offsets';
-import { approximateMatches, contextSimilarity, maskRegion } from './fuzzyMatch';
+import { approximateMatches, maskRegion, prefixDistance, suffixDistance } from './fuzzyMatch';
 
 /** Context length written with a span by default, in code points on each side. */
 export const DEFAULT_CONTEXT_LENGTH = 32;
@@ -160,6 +163,9 @@ export function applyTextChange<T extends AnchoredSpan>(spans: readonly T[], cha
 // ---------------------------------------------------------------------------------------------
 // Live anchoring
 
+/** The value of a dead slot: far below any offset, even after billions of code points of shifts. */
+const DEAD = -1e15;
+
 /**
  * Spans kept in slots sorted by start, over a segment tree with lazy range-add: each node holds
  * the greatest start and the greatest end in its subtree (plus its own pending shift). A change
@@ -253,10 +259,6 @@ class SpanTree {
     this.pullAbove(leaf);
   }
 
-  isLive(slot: number): boolean {
-    return this.maxStart[this.size + slot] > DEAD / 2;
-  }
-
   /** The first live slot whose start is >= x, or n. */
   firstStartAtLeast(x: number): number {
     if (this.n === 0 || this.maxStart[1] < x) return this.n;
@@ -303,9 +305,6 @@ class SpanTree {
     if (this.n > 0) visit(1, 0, this.size, 0);
   }
 }
-
-/** The value of a dead slot: far below any offset, even after billions of code points of shifts. */
-const DEAD = -1e15;
 
 /** An opaque, stable id of a span in a `LiveAnchors`. */
 export type LiveHandle = number;
@@ -404,9 +403,7 @@ export class LiveAnchors {
         rec.span = { ...rec.span, text: effect.text };
         this.tree.set(hit.slot, effect.start, effect.end);
         result.resized.push(handle);
-      } else if (effect.kind === 'shifted') {
-        this.tree.set(hit.slot, effect.start, effect.end); // not reached: touched spans start before q
-      }
+      } // 'shifted' and 'unchanged' cannot happen here: a touched span starts before q, ends after p.
     }
     this.tree.addFrom(k, delta);
     return result;
@@ -424,8 +421,11 @@ export class LiveAnchors {
   }
 
   /**
-   * Applies the changes of one VS Code change event, whose ranges all refer to the text before the
-   * event (`before`) and do not overlap: from the last to the first, so each range is still valid.
+   * Applies the changes of one VS Code change event. VS Code lists them from the last range to the
+   * first and its own document mirror applies them in that order, so each range is valid both in
+   * the text before the event (`before`) and after the changes listed before it. They are applied
+   * in that order here too (sorted by descending offset, stably, in case a caller lists them
+   * ascending).
    */
   applyUtf16Changes(changes: readonly Utf16Change[], before: OffsetMap): LiveChangeResult {
     const result: LiveChangeResult = { resized: [], orphaned: [] };
@@ -584,15 +584,28 @@ export interface ReanchorResult {
   changed: boolean;
 }
 
-/** Context similarity a place needs to be considered at all. */
-const CONTEXT_MIN = 0.5;
 /**
- * Context similarity with which a place wins on context alone. Lower, a lookalike passage whose
- * context shares one formulaic side ("said in a message to the people of") would win.
+ * Context is scored in edits (insertions, deletions, substitutions of code points) between the
+ * stored `before`/`after` and the text around a place. A place fits when its context needs at
+ * most half as many edits as the context is long: unrelated text of a news article scores up to
+ * ~0.45 of its length in matches (measured on the project's seed), a passage in the same formula
+ * ("Muttaqi said in a message to the people of") up to ~0.55.
+ */
+const CONTEXT_FIT = 0.5;
+/**
+ * Context fit with which a place wins on context alone: at most a fifth of the context edited.
+ * Lower, a lookalike passage sharing one formulaic side of the context would win.
  */
 const CONTEXT_STRONG = 0.8;
-/** How much better the best place's context must fit than any other's to count as a winner. */
+/**
+ * How many fewer edits the best place needs than any other to be a winner: a quarter of the
+ * context, and never fewer than 8. Short contexts (near the article's ends) cannot otherwise
+ * tell an edit next to a span from a copy of the span nearby: "Taliban, " with the mention "T"
+ * becomes "TalibTaliban, an, " by two insertions after the mention (its context now 5 edits off)
+ * or by two around a new place (the copy's context intact): the same article either way.
+ */
 const CONTEXT_MARGIN = 0.25;
+const CONTEXT_MARGIN_MIN_EDITS = 8;
 /** Quotations at least this long are searched fuzzily when their exact text is gone. */
 const FUZZY_MIN_LENGTH = 20;
 /** Edits allowed to a fuzzily found quotation, per code point of its text. */
@@ -614,12 +627,15 @@ interface Item {
   wasOrphaned: boolean;
   before: string[];
   after: string[];
+  beforeCodes: Uint32Array;
+  afterCodes: Uint32Array;
   hasContext: boolean;
   candidates: Candidate[];
   fuzzy: boolean;
   /** Fuzzy: a second region matches nearly as well. */
   fuzzyAmbiguous: boolean;
-  scores: number[];
+  /** Context edits per candidate (when the span has context). */
+  errors: number[];
   /**
    * Context outcome: no context; a strong clear winner (placed on context alone); a clear winner
    * that needs the order to agree (decent); several places that fit about as well (close); no
@@ -634,33 +650,45 @@ interface Item {
 /**
  * Re-anchors the spans of a sidecar on the article text as it is now (a leading BOM is ignored).
  *
- * For each span, the candidate places are the exact occurrences of its `text` (a mention is never
- * placed on different text; a long quotation may be found with up to 10 % edits and then takes
- * the new text). Evidence, strongest first:
+ * A span's candidate places are the exact occurrences of its `text`: a mention is never placed on
+ * different text (a long quotation may be found with up to 10 % edits, and then takes the new
+ * text). Evidence, strongest first:
  *  1. Offsets: with `trustOffsets`, a span whose text is still at its offsets is kept.
- *  2. Context: the `before`/`after` strings are compared with the text around each place (edit
- *     similarity, so small edits in the context are tolerated). A place whose context fits at
- *     least half and clearly better than every other place's (by a quarter) wins.
- *  3. Position: the spans that are placed, taken in their old order, bound each remaining one
- *     (an edit never reorders untouched text) and tell the shift of their neighbourhood (one edit
- *     shifts every span after it by the same amount). Between two placed neighbours, the k
- *     unplaced spans with the same text must take k distinct occurrences in order: when exactly k
- *     occurrences lie there, each span is determined. A span without context is placed there,
- *     unless both neighbours agree on a shift and the place implies another (that is the
- *     signature of its text having been destroyed and a lookalike taking its place); a span whose
- *     context was close between places takes the determined place if it was one of them; a span
- *     whose context fits nowhere needs the determined place to have its neighbours' shift too.
- *     Placing spans narrows the windows of others, so this repeats until nothing moves.
- * Whatever is not placed is orphaned: kept with its last known fields and `orphaned: true`.
- * Spans that come in orphaned take part through their context only (their offsets are stale);
- * when placed they are re-attached. Placed spans that carry context get it refreshed when it no
- * longer matches exactly.
+ *  2. Context: the edits between the stored `before`/`after` and the text around each place,
+ *     so small edits in the context are tolerated. A place fits when at most half of its context
+ *     is edited. One place that fits better than every other by max(8, a quarter of the context)
+ *     edits wins on context alone if at most a fifth of its context is edited; otherwise (a loose
+ *     fit: a lookalike passage often shares one formulaic side) it also needs step 3 to agree.
+ *     Several places that fit about as well are left to step 3.
+ *  3. Position: the placed spans, in their old order, bound each remaining one (edits never
+ *     reorder untouched text) and give the shift of its neighbourhood (one edit shifts every span
+ *     after it by the same amount). Between two placed neighbours, the k unplaced spans with the
+ *     same text must take k distinct occurrences in their order: with exactly k occurrences
+ *     there, each is determined. A span is then placed when
+ *       - it has no context: on its determined place if that has a neighbour's shift; or, once
+ *         nothing better is left, on its determined place unless both neighbours agree on a
+ *         shift that this place contradicts (a destroyed span's lookalike, hypothesis h#2798);
+ *       - its context fits loosely: on that place, if it has a neighbour's shift (or, before the
+ *         first placed span, if it is the old offset);
+ *       - its context fits several places: on the determined one if it is among them and has a
+ *         neighbour's shift, or on the only one in the window with a neighbour's shift when there
+ *         are placed neighbours on both sides (one neighbour cannot tell a copy inserted before
+ *         the span from one inserted after it);
+ *       - its context fits nowhere: on its determined place if that has a neighbour's shift.
+ *     Each pass judges all spans against the same placed set; passes repeat until none places.
+ * Two spans with different old offsets placed on the same text at the same place are both
+ * undone. Whatever is not placed is orphaned: kept with its last known fields and
+ * `orphaned: true`, with a reason. Spans that come in orphaned take part through their context
+ * only (their offsets are stale) and are re-attached when placed. A placed span whose stored
+ * context no longer matches exactly gets it refreshed (`contextLength`).
  */
 export function reanchor(annotations: Annotations, articleText: string, opts: ReanchorOptions = {}): ReanchorResult {
   const text = stripBom(articleText);
   const map = new OffsetMap(text);
   const cps = Array.from(text);
   const n = cps.length;
+  /** The article's code points as numbers, so context windows are views, not copies. */
+  const codes = Uint32Array.from(cps, (c) => c.codePointAt(0)!);
   const contextLength = opts.contextLength ?? DEFAULT_CONTEXT_LENGTH;
   const trust = opts.trustOffsets ?? annotations.sha256 === undefined;
   const occurrenceCache = new Map<string, number[]>();
@@ -679,19 +707,23 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
     return found;
   };
 
-  /** Similarity of the stored context to the text around a place, both sides weighted by length. */
-  const contextScore = (item: Item, c: Candidate): number => {
-    const { before, after } = item;
-    let score = 0;
+  /**
+   * Edits between the stored context and the text around a place, both sides; anything above
+   * `cap` is reported as cap + 1 (the rules only need to know that such a place is out).
+   */
+  const contextErrors = (item: Item, c: Candidate, cap: number): number => {
+    const before = item.beforeCodes;
+    const after = item.afterCodes;
+    let errors = 0;
     if (before.length > 0) {
-      const w = cps.slice(Math.max(0, c.start - 2 * before.length - 4), c.start);
-      score += before.length * (endsWith(w, before) ? 1 : contextSimilarity(before, w, 'before'));
+      const w = codes.subarray(Math.max(0, c.start - 2 * before.length - 4), c.start);
+      if (!endsWith(w, before)) errors += suffixDistance(before, w, cap);
     }
-    if (after.length > 0) {
-      const w = cps.slice(c.end, c.end + 2 * after.length + 4);
-      score += after.length * (startsWith(w, after) ? 1 : contextSimilarity(after, w, 'after'));
+    if (after.length > 0 && errors <= cap) {
+      const w = codes.subarray(c.end, c.end + 2 * after.length + 4);
+      if (!startsWith(w, after)) errors += prefixDistance(after, w, cap - errors);
     }
-    return before.length + after.length === 0 ? 0 : score / (before.length + after.length);
+    return Math.min(errors, cap + 1);
   };
 
   const items: Item[] = [];
@@ -708,11 +740,13 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
         wasOrphaned: span.orphaned === true,
         before,
         after,
+        beforeCodes: Uint32Array.from(before, (ch) => ch.codePointAt(0)!),
+        afterCodes: Uint32Array.from(after, (ch) => ch.codePointAt(0)!),
         hasContext: before.length > 0 || after.length > 0,
         candidates: occurrences(span.text).map((start) => ({ start, end: start + length, text: span.text, errors: 0 })),
         fuzzy: false,
         fuzzyAmbiguous: false,
-        scores: [],
+        errors: [],
         contextState: 'none',
         close: new Set(),
         chainIndex: -1,
@@ -728,10 +762,23 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
     if (best.length === 0) return;
     item.fuzzy = true;
     item.fuzzyAmbiguous = best.length > 1;
-    for (const m of best) {
-      const start = map.toCodePoint(m.start);
-      const end = map.toCodePoint(m.end);
-      item.candidates.push({ start, end, text: map.slice(start, end), errors: m.errors });
+    // Equally cheap alignments may take in a character or two beside the passage: snap each end
+    // to the quotation's own first and last character when one is that close.
+    const [first] = Array.from(item.span.text);
+    const last = Array.from(item.span.text).pop()!;
+    const snap = (at: number, fits: (u: number) => boolean, reach: number): number => {
+      for (let d = 0; d <= reach; d++) {
+        if (at + d <= text.length && fits(at + d)) return at + d;
+        if (at - d >= 0 && fits(at - d)) return at - d;
+      }
+      return at;
+    };
+    for (const found of best) {
+      const u0 = snap(found.start, (u) => text.startsWith(first, u), found.errors);
+      const u1 = snap(found.end, (u) => u > u0 && text.endsWith(last, u), found.errors);
+      const start = map.toCodePoint(u0);
+      const end = map.toCodePoint(u1);
+      item.candidates.push({ start, end, text: map.slice(start, end), errors: found.errors });
     }
     if (!item.fuzzyAmbiguous) {
       // approx-string-match returns only the cheapest places: look for a runner-up nearly as good.
@@ -768,17 +815,22 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
   // 2. Context.
   for (const item of items) {
     if (item.placed || !item.hasContext || item.candidates.length === 0) continue;
-    item.scores = item.candidates.map((c) => contextScore(item, c));
+    const total = item.before.length + item.after.length;
+    const margin = Math.max(CONTEXT_MARGIN_MIN_EDITS, CONTEXT_MARGIN * total);
+    // A place beyond "unfit plus the margin" can neither fit nor come close to one that does.
+    const cap = Math.floor((1 - CONTEXT_FIT) * total + margin);
+    item.errors = item.candidates.map((c) => contextErrors(item, c, cap));
     let best = 0;
-    for (let i = 1; i < item.scores.length; i++) if (item.scores[i] > item.scores[best]) best = i;
-    const top = item.scores[best];
-    const second = Math.max(0, ...item.scores.filter((_, i) => i !== best));
-    if (top < CONTEXT_MIN) {
+    for (let i = 1; i < item.errors.length; i++) if (item.errors[i] < item.errors[best]) best = i;
+    const least = item.errors[best];
+    let second = Infinity;
+    for (let i = 0; i < item.errors.length; i++) if (i !== best && item.errors[i] < second) second = item.errors[i];
+    if (least > (1 - CONTEXT_FIT) * total) {
       item.contextState = 'weak';
-    } else if (top - second < CONTEXT_MARGIN || item.fuzzyAmbiguous) {
+    } else if (second - least < margin || item.fuzzyAmbiguous) {
       item.contextState = 'close';
-      item.scores.forEach((sc, i) => sc >= Math.max(CONTEXT_MIN, top - CONTEXT_MARGIN) && item.close.add(i));
-    } else if (top >= CONTEXT_STRONG) {
+      item.errors.forEach((e, i) => e <= least + margin && e <= (1 - CONTEXT_FIT) * total && item.close.add(i));
+    } else if (least <= (1 - CONTEXT_STRONG) * total) {
       item.contextState = 'strong';
       place(item, item.candidates[best], 'context');
     } else {
@@ -828,6 +880,7 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
       const candidate = positionalPlace(item, prevPlaced[k], nextPlaced[k], tier);
       if (candidate) decisions.push({ item, candidate });
     }
+    if (tier === 'relaxed') dropContradicted(decisions);
     // Two spans with different old starts cannot both be this text at this place.
     const claims = new Map<string, Set<number>>();
     for (const d of decisions) {
@@ -847,6 +900,33 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
     if (pass('relaxed') === 0) break;
   }
 
+  /**
+   * Relaxed decisions are taken together: check each against its neighbours as they would be if
+   * the others were taken too, so that a lookalike is not placed just because its neighbours
+   * were not placed yet (they agree on a shift; it implies another).
+   */
+  function dropContradicted(decisions: { item: Item; candidate: Candidate }[]): void {
+    const known = new Array<number | undefined>(chain.length);
+    chain.forEach((it, k) => (known[k] = it.placed ? shiftOf(it) : undefined));
+    for (const d of decisions) known[d.item.chainIndex] = d.candidate.start - d.item.span.start;
+    const before = new Array<number | undefined>(chain.length);
+    const after = new Array<number | undefined>(chain.length);
+    for (let k = 0, last: number | undefined; k < chain.length; k++) {
+      before[k] = last;
+      if (known[k] !== undefined) last = known[k];
+    }
+    for (let k = chain.length - 1, last: number | undefined; k >= 0; k--) {
+      after[k] = last;
+      if (known[k] !== undefined) last = known[k];
+    }
+    const keep = decisions.filter((d) => {
+      const k = d.item.chainIndex;
+      const next = after[k];
+      return !(next !== undefined && (before[k] ?? 0) === next && known[k] !== next);
+    });
+    decisions.splice(0, decisions.length, ...keep);
+  }
+
   function positionalPlace(item: Item, prevIndex: number, nextIndex: number, tier: 'strict' | 'relaxed'): Candidate | undefined {
     const prev = prevIndex >= 0 ? chain[prevIndex] : undefined;
     const next = nextIndex >= 0 ? chain[nextIndex] : undefined;
@@ -864,23 +944,27 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
       if (next.span.start === old) lo = Math.max(lo, q);
       hi = Math.min(hi, next.span.start === old ? q : q - 1);
     }
-    const prevShift = prev ? shiftOf(prev) : 0; // the article's start never moves
+    // Shifts of the real neighbours. The article's start (shift 0) is no evidence for a place:
+    // text inserted before a span and the same text inserted after it give the same article.
+    const prevShift = prev ? shiftOf(prev) : undefined;
     const nextShift = next ? shiftOf(next) : undefined;
-    const shifts = nextShift === undefined ? [prevShift] : [prevShift, nextShift];
+    const shifts = [prevShift, nextShift].filter((x): x is number => x !== undefined);
     const consistent = (c: Candidate): boolean => shifts.includes(c.start - old);
-    // A lookalike taking the place of destroyed text: both neighbours agree, this place does not.
-    const contradicted = (c: Candidate): boolean => nextShift !== undefined && prevShift === nextShift && c.start - old !== prevShift;
+    // A lookalike taking the place of destroyed text: both neighbours (the article's start counts
+    // here, as it can only forbid) agree on a shift, and this place implies another.
+    const contradicted = (c: Candidate): boolean => nextShift !== undefined && (prevShift ?? 0) === nextShift && c.start - old !== nextShift;
 
     const inWindow = item.candidates
       .map((c, i) => ({ c, i }))
       .filter(({ c }) => c.start >= lo && c.start <= hi && c.end <= n && !occupied(c, item));
 
     if (item.fuzzy) {
-      // A quotation found only fuzzily: one region, near a neighbour's shift, context not against it.
+      // A quotation found only fuzzily: one region, near a neighbour's shift (or its old offset
+      // before the first placed span), context not against it.
       if (tier !== 'strict' || item.fuzzyAmbiguous || inWindow.length !== 1 || item.contextState === 'weak') return undefined;
       const c = inWindow[0].c;
-      const near = (shift: number | undefined): boolean => shift !== undefined && Math.abs(c.start - old - shift) <= c.errors;
-      return near(prevShift) || near(nextShift) ? c : undefined;
+      const near = (shift: number): boolean => Math.abs(c.start - old - shift) <= c.errors;
+      return shifts.some(near) || (!prev && near(0)) ? c : undefined;
     }
 
     const determined = determinedCandidate(item, inWindow.map((x) => x.c), prevIndex, nextIndex, shifts);
@@ -894,8 +978,17 @@ export function reanchor(annotations: Annotations, articleText: string, opts: Re
     // context allows, at a neighbour's shift, picked by the order or alone in the window. Order
     // alone is not enough: a lookalike passage is unique in its window too.
     if (determined && consistent(determined) && item.close.has(item.candidates.indexOf(determined))) return determined;
-    const allowed = inWindow.filter((x) => item.close.has(x.i));
-    return allowed.length === 1 && consistent(allowed[0].c) ? allowed[0].c : undefined;
+    if (item.contextState === 'decent') {
+      // One place fits, loosely. A lookalike of a destroyed span would also be alone: it must sit
+      // where a neighbour, or the article's start for the first spans, puts it.
+      const [winner] = inWindow.filter((x) => item.close.has(x.i));
+      return winner && (consistent(winner.c) || (!prev && winner.c.start === old)) ? winner.c : undefined;
+    }
+    const allowed = inWindow.filter((x) => item.close.has(x.i) && consistent(x.c));
+    // Among several fitting places, one neighbour's shift cannot choose: a copy of the span with
+    // its context inserted just before it or just after it gives the same article, with the copy
+    // at that neighbour's shift. With both neighbours, each reading matches one of them.
+    return allowed.length === 1 && prev && next ? allowed[0].c : undefined;
   }
 
   /**
@@ -968,7 +1061,8 @@ function unplaceCollisions(items: Item[]): void {
       if (it.placed?.by !== 'context') continue;
       it.placed = undefined;
       it.contextState = 'close';
-      it.scores.forEach((s, i) => s >= CONTEXT_MIN && it.close.add(i));
+      const total = it.before.length + it.after.length;
+      it.errors.forEach((e, i) => e <= (1 - CONTEXT_FIT) * total && it.close.add(i));
     }
   }
 }
@@ -999,14 +1093,14 @@ function abbreviate(text: string): string {
   return cps.length <= 40 ? cps.join('') : `${cps.slice(0, 39).join('')}…`;
 }
 
-function endsWith(window: readonly string[], suffix: readonly string[]): boolean {
+function endsWith<T>(window: ArrayLike<T>, suffix: ArrayLike<T>): boolean {
   if (suffix.length > window.length) return false;
   const offset = window.length - suffix.length;
   for (let i = 0; i < suffix.length; i++) if (window[offset + i] !== suffix[i]) return false;
   return true;
 }
 
-function startsWith(window: readonly string[], prefix: readonly string[]): boolean {
+function startsWith<T>(window: ArrayLike<T>, prefix: ArrayLike<T>): boolean {
   if (prefix.length > window.length) return false;
   for (let i = 0; i < prefix.length; i++) if (window[i] !== prefix[i]) return false;
   return true;

@@ -8,25 +8,41 @@
  */
 import search from 'approx-string-match';
 
+/** Two DP rows, grown as needed and reused: context distances run thousands of times per load. */
+let rowA = new Int32Array(128);
+let rowB = new Int32Array(128);
+function rows(n: number): [Int32Array, Int32Array] {
+  if (rowA.length <= n) {
+    rowA = new Int32Array(2 * n + 2);
+    rowB = new Int32Array(2 * n + 2);
+  }
+  return [rowA, rowB];
+}
+
 /**
  * Edit distance between `pattern` and the best suffix of `window`: the alignment must end where
  * the window ends, may start anywhere in it. Used for `before` context, whose last character must
- * sit right before the candidate. Arrays of code points (`Array.from(string)`).
+ * sit right before the candidate. Sequences of code points (numbers, or `Array.from` strings).
+ * Above `cap` the exact value does not matter: the scan stops and returns cap + 1.
  */
-export function suffixDistance(pattern: readonly string[], window: readonly string[]): number {
+export function suffixDistance<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, cap = Infinity): number {
   const m = pattern.length;
   const n = window.length;
   if (m === 0) return 0;
+  if (m <= 32) return bitParallelSuffixDistance(pattern, window, 0, n, 1);
   // row[j]: cost of aligning pattern[0, i) with some window[x, j); free start: row 0 is all zeros.
-  let row = new Array<number>(n + 1).fill(0);
-  let next = new Array<number>(n + 1);
+  let [row, next] = rows(n);
+  row.fill(0, 0, n + 1);
   for (let i = 1; i <= m; i++) {
     next[0] = i;
+    let least = i;
     const p = pattern[i - 1];
     for (let j = 1; j <= n; j++) {
-      const diag = row[j - 1] + (window[j - 1] === p ? 0 : 1);
-      next[j] = Math.min(diag, row[j] + 1, next[j - 1] + 1);
+      const v = Math.min(row[j - 1] + (window[j - 1] === p ? 0 : 1), row[j] + 1, next[j - 1] + 1);
+      next[j] = v;
+      if (v < least) least = v;
     }
+    if (least > cap) return cap + 1;
     [row, next] = [next, row];
   }
   return row[n];
@@ -34,22 +50,91 @@ export function suffixDistance(pattern: readonly string[], window: readonly stri
 
 /**
  * Edit distance between `pattern` and the best prefix of `window`: the alignment must start where
- * the window starts. Used for `after` context.
+ * the window starts, may end anywhere in it. Used for `after` context. Same `cap` as above.
  */
-export function prefixDistance(pattern: readonly string[], window: readonly string[]): number {
-  return suffixDistance([...pattern].reverse(), [...window].reverse());
+export function prefixDistance<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, cap = Infinity): number {
+  const m = pattern.length;
+  const n = window.length;
+  if (m === 0) return 0;
+  // Read backwards, a prefix alignment is a suffix alignment of the reversed strings.
+  if (m <= 32) return bitParallelSuffixDistance(reversedOf(pattern), window, n - 1, -1, -1);
+  // row[j]: cost of aligning pattern[0, i) with window[0, j).
+  let [row, next] = rows(n);
+  for (let j = 0; j <= n; j++) row[j] = j;
+  for (let i = 1; i <= m; i++) {
+    next[0] = i;
+    let least = i;
+    const p = pattern[i - 1];
+    for (let j = 1; j <= n; j++) {
+      const v = Math.min(row[j - 1] + (window[j - 1] === p ? 0 : 1), row[j] + 1, next[j - 1] + 1);
+      next[j] = v;
+      if (v < least) least = v;
+    }
+    if (least > cap) return cap + 1;
+    [row, next] = [next, row];
+  }
+  let best = row[0];
+  for (let j = 1; j <= n; j++) if (row[j] < best) best = row[j];
+  return best;
 }
 
 /**
- * Similarity in [0, 1] of stored context to the text at a candidate place: 1 - distance / length.
- * `window` should hold a little more text than the stored context (twice as much is plenty) so
- * that an insertion inside the context costs only its length. Empty stored context is no
- * evidence and scores 1.
+ * Per-pattern tables, kept as long as the pattern object lives: re-anchoring matches the same
+ * context against every occurrence of a span's text.
  */
-export function contextSimilarity(stored: readonly string[], window: readonly string[], side: 'before' | 'after'): number {
-  if (stored.length === 0) return 1;
-  const d = side === 'before' ? suffixDistance(stored, window) : prefixDistance(stored, window);
-  return 1 - d / stored.length;
+const reversedCache = new WeakMap<object, ArrayLike<unknown>>();
+const peqCache = new WeakMap<object, Map<unknown, number>>();
+
+function reversedOf<T>(a: ArrayLike<T>): ArrayLike<T> {
+  let out = reversedCache.get(a) as T[] | undefined;
+  if (!out) {
+    out = new Array<T>(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = a[a.length - 1 - i];
+    reversedCache.set(a, out);
+  }
+  return out;
+}
+
+/** For each symbol, the bit set of the pattern positions that hold it. */
+function peqOf<T>(pattern: ArrayLike<T>): Map<T, number> {
+  let peq = peqCache.get(pattern) as Map<T, number> | undefined;
+  if (!peq) {
+    peq = new Map<T, number>();
+    for (let i = 0; i < pattern.length; i++) peq.set(pattern[i], (peq.get(pattern[i]) ?? 0) | (1 << i));
+    peqCache.set(pattern, peq);
+  }
+  return peq;
+}
+
+/**
+ * `suffixDistance` for patterns of at most 32 code points, in O(window) with Myers' bit-vector
+ * algorithm (G. Myers, "A fast bit-vector algorithm for approximate string matching based on
+ * dynamic programming", J. ACM 46(3), 1999): the DP column of the pattern is kept as vertical
+ * +1/-1 deltas in two words, and a text position may start the match for free. Reads the window
+ * from `from` towards `to` (exclusive) by `step`.
+ */
+function bitParallelSuffixDistance<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, from: number, to: number, step: 1 | -1): number {
+  const m = pattern.length;
+  const peq = peqOf(pattern);
+  const last = 1 << (m - 1);
+  let pv = -1; // all +1: column 0 is 0, 1, 2, ... m
+  let mv = 0;
+  let score = m;
+  for (let j = from; j !== to; j += step) {
+    const eq = peq.get(window[j]) ?? 0;
+    const xv = eq | mv;
+    const xh = (((eq & pv) + pv) ^ pv) | eq;
+    let ph = mv | ~(xh | pv);
+    let mh = pv & xh;
+    if (ph & last) score++;
+    else if (mh & last) score--;
+    // Row 0 stays 0 (a match may start anywhere): nothing is shifted into bit 0.
+    ph <<= 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return score;
 }
 
 /** A region of text that approximately matches a pattern (UTF-16 offsets, end exclusive). */

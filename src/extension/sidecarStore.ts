@@ -15,7 +15,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Annotations, Quote } from '../core/model';
-import { OffsetMap, stripBom } from '../core/offsets';
+import { OffsetMap, stripBom, toCodePointChange } from '../core/offsets';
 import { SidecarDocument, SidecarParseError, sha256Hex, sidecarPathFor } from '../core/sidecar';
 import { LiveAnchors, reanchor } from '../core/anchor';
 import type { TextChange } from '../core/anchor';
@@ -370,9 +370,8 @@ export class SidecarStore implements vscode.Disposable {
     const map = new OffsetMap(session.text);
     let text = session.text;
     for (const c of changes) {
-      const start = map.toCodePoint(c.rangeOffset);
-      const end = map.toCodePoint(c.rangeOffset + c.rangeLength);
-      const change: TextChange = { start, removedLength: end - start, insertedText: c.text };
+      // With the removed text, anchoring narrows a replacement to what really changed.
+      const change: TextChange = { ...toCodePointChange(map, c), removedText: text.slice(c.rangeOffset, c.rangeOffset + c.rangeLength) };
       session.live.applyChange(change);
       if (session.undoStack.length + session.redoStack.length > 0) session.changeLog.push(change);
       text = text.slice(0, c.rangeOffset) + c.text + text.slice(c.rangeOffset + c.rangeLength);

@@ -145,10 +145,10 @@ describe('sidecar store', () => {
     await tag(uri, 'Taliban', 'ORG');
     await editor.edit((e) => e.insert(new vscode.Position(0, 16), 'LIVE '));
     await tag(uri, 'Amina Rahimi', 'PERSON');
-    // Another program adds an entity with a mention of the first Herāt (offsets of the saved text).
+    // Another program adds an entity with a mention of Monday (offsets of the saved text, no context).
     const disk = fs.readFileSync(sidecar, 'utf8')
-      .replace('mentions:', 'mentions:\n  - {entity: herat, start: 42, end: 47, text: Herāt}')
-      .replace('entities:', 'entities:\n  - id: herat\n    type: GPE\n    name: Herāt');
+      .replace('mentions:', 'mentions:\n  - {entity: monday, start: 51, end: 57, text: Monday}')
+      .replace('entities:', 'entities:\n  - id: monday\n    type: DATE\n    name: Monday');
     fs.writeFileSync(sidecar, disk);
     await waitFor('the merge', () => (api.store.peek(uri)?.annotations.mentions.length ?? 0) === 3, 10_000);
     await editor.document.save();

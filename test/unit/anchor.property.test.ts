@@ -150,39 +150,45 @@ describe('anchor: properties', function () {
     );
   });
 
+  /*
+   * (4) Edits elsewhere: a change never overlaps a span nor inserts strictly inside one; with
+   * context, the same holds for the span widened by its stored context. An edit inside the
+   * context can make a provably ambiguous article: in "Taliban, " with the mention "T", inserting
+   * "Taliban" after "Talib" and ", " after that gives the same text as inserting "Talib" before
+   * and "an, " after, with the mention on the other "T", whose context then fits perfectly; and
+   * in ".  " with the mention on the first space, a space inserted at its start or after it gives
+   * the same ".   ". No method can be right in both worlds, so there the right answer is to
+   * refuse, and the unit tests check the refusals that matter (lookalikes, repeated passages).
+   * Must find: a span whose text is unique in the new article, when its context is intact (with
+   * context) or all edits lie on one side of it (without context: one edit shifts everything
+   * after it alike, the situation the order of the spans can explain).
+   */
   for (const mode of ['with context', 'without context'] as const) {
     it(`(4) re-anchoring after edits elsewhere never places a span on other text (${mode}), and finds it when it must`, () => {
-      let placedCount = 0;
-      let mustFind = 0;
+      let placed = 0;
+      let total = 0;
+      const orphanReasons = new Map<string, number>();
       fc.assert(
         fc.property(textArb(70), spanChoicesArb(10), fc.array(editArb, { minLength: 1, maxLength: 8 }), (article, choices, edits) => {
           let cps = Array.from(article);
-          const map0 = new OffsetMap(article);
           const spans = makeSpans(cps, choices).filter((m) => !m.orphaned);
-          const withCtx = mode === 'with context' ? spans.map((m) => withContext(m, map0)) : spans;
-          const mentions = withCtx.slice(0, Math.max(1, withCtx.length - 2));
-          const quotes: Quote[] = withCtx.slice(mentions.length).map(({ start, end, text, before, after }) => ({ start, end, text, before, after }));
-          const all: AnchoredSpan[] = [...mentions, ...quotes];
+          const map0 = new OffsetMap(article);
+          const written = mode === 'with context' ? spans.map((m) => withContext(m, map0)) : spans;
+          const mentions = written.slice(0, Math.max(1, written.length - 2));
+          const quotes: Quote[] = written.slice(mentions.length).map(({ start, end, text, before, after }) => ({ start, end, text, before, after }));
+          const all: (Mention | Quote)[] = [...mentions, ...quotes];
+          const contextBefore = all.map((s) => Array.from(s.before ?? '').length);
+          const contextAfter = all.map((s) => Array.from(s.after ?? '').length);
           let truth: AnchoredSpan[] = all;
-          const beforeDamaged = all.map(() => false);
-          const afterDamaged = all.map(() => false);
           const editSides = all.map(() => new Set<'before' | 'after'>());
 
           for (const e of edits) {
             const start = e.pos % (cps.length + 1);
             const removedLength = Math.min(e.removed, cps.length - start);
             const end = start + removedLength;
-            // Elsewhere: the change neither overlaps a span nor inserts strictly inside one.
-            if (truth.some((s) => (removedLength > 0 ? start < s.end && end > s.start : start > s.start && start < s.end))) continue;
-            truth.forEach((s, i) => {
-              const b = Array.from((all[i] as Mention).before ?? '').length;
-              const a = Array.from((all[i] as Mention).after ?? '').length;
-              const hitsBefore = removedLength > 0 ? start < s.start && end > s.start - b : start > s.start - b && start <= s.start;
-              const hitsAfter = removedLength > 0 ? start < s.end + a && end > s.end : start >= s.end && start < s.end + a;
-              if (hitsBefore) beforeDamaged[i] = true;
-              if (hitsAfter) afterDamaged[i] = true;
-              editSides[i].add(end <= s.start ? 'before' : 'after');
-            });
+            const reach = truth.map((s, i) => ({ start: s.start - contextBefore[i], end: s.end + contextAfter[i] }));
+            if (reach.some((s) => (removedLength > 0 ? start < s.end && end > s.start : start > s.start && start < s.end))) continue;
+            truth.forEach((s, i) => editSides[i].add(end <= s.start ? 'before' : 'after'));
             const change: TextChange = { start, removedLength, insertedText: e.inserted };
             cps = applyToCps(cps, change);
             truth = applyTextChange(truth, change);
@@ -192,27 +198,29 @@ describe('anchor: properties', function () {
           const result = reanchor(annotations(mentions, quotes), text);
           assert.strictEqual(result.annotations.mentions.length, mentions.length, 'never dropped');
           assert.strictEqual(result.annotations.quotes.length, quotes.length, 'never dropped');
-          result.entries.forEach((entry) => {
+          for (const entry of result.entries) {
+            total++;
             const i = entry.kind === 'mention' ? entry.index : mentions.length + entry.index;
             const expected = truth[i];
             const out = entry.kind === 'mention' ? result.annotations.mentions[entry.index] : result.annotations.quotes[entry.index];
             if (entry.status !== 'orphaned') {
-              placedCount++;
-              assert.deepStrictEqual({ start: out.start, end: out.end, text: out.text }, { start: expected.start, end: expected.end, text: expected.text }, `placed on other text: ${JSON.stringify(entry)}`);
-              return;
+              placed++;
+              const got = { start: out.start, end: out.end, text: out.text };
+              assert.deepStrictEqual(got, { start: expected.start, end: expected.end, text: expected.text }, `placed on other text: ${JSON.stringify(entry)}`);
+              continue;
             }
             assert.deepStrictEqual(out, { ...all[i], orphaned: true }, 'an orphan keeps its last known fields');
             const unique = text.indexOf(expected.text) === text.lastIndexOf(expected.text);
-            const contextIntact = mode === 'with context' && !beforeDamaged[i] && !afterDamaged[i];
-            const oneSided = editSides[i].size <= 1;
-            const must = unique && (contextIntact || (mode === 'without context' && oneSided));
-            if (must) assert.fail(`not found although ${contextIntact ? 'its context is intact' : 'all edits are on one side'} and its text unique: ${JSON.stringify(entry)}`);
-          });
-          mustFind += result.entries.length;
+            const key = `${unique ? 'unique' : 'repeated'} text, ${entry.reason}`;
+            orphanReasons.set(key, (orphanReasons.get(key) ?? 0) + 1);
+            if (unique && (mode === 'with context' || editSides[i].size <= 1)) assert.fail(`not found although its text is unique: ${JSON.stringify(entry)}`);
+          }
         }),
         { numRuns: NUM_RUNS },
       );
-      assert.ok(placedCount > mustFind / 4, `the property is not vacuous: ${placedCount} of ${mustFind} placed`);
+      // ANCHOR_STATS=1 shows how much was placed and why the rest was refused.
+      if (process.env.ANCHOR_STATS) console.log(`      ${mode}: ${placed} of ${total} spans placed; orphans:`, Object.fromEntries(orphanReasons));
+      assert.ok(placed > total / 2, `the property is not vacuous: ${placed} of ${total} placed`);
     });
   }
 });

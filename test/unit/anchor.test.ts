@@ -381,6 +381,27 @@ describe('anchor: re-anchoring on load', () => {
     assert.strictEqual(summary(r.entries[0]), 'orphaned:ambiguous');
   });
 
+  it('refuses articles that two different edits explain equally (short contexts near the ends)', () => {
+    // ".  " with the mention on the first space: a space inserted at its start or after it gives ".   ".
+    const space = ctx('.  ', { entity: 'e', start: 1, end: 2, text: ' ' });
+    assert.strictEqual(summary(reanchor(annotations([space]), '.   ').entries[0]), 'orphaned:ambiguous');
+    // "Taliban, " with the mention "T": inserting "Taliban" + ", " after "Talib" (the mention stays
+    // at 0) or "Talib" before and "an, " after (it moves to 5) give the same article.
+    const t = ctx('Taliban, ', { entity: 'e', start: 0, end: 1, text: 'T' });
+    assert.strictEqual(summary(reanchor(annotations([t]), 'TalibTaliban, an, ').entries[0]), 'orphaned:ambiguous');
+  });
+
+  it('follows a paragraph that was moved, by context', () => {
+    const paras = SEED.split('\n\n');
+    const ms = [mention(SEED, 'Amrullah Saleh'), mention(SEED, 'Northern Alliance'), mention(SEED, 'Muttaqi', 1)].map((m) => ctx(SEED, m));
+    // Swap the fourth paragraph (Amrullah Saleh) with the third (Northern Alliance).
+    const moved = [paras[0], paras[1], paras[3], paras[2], ...paras.slice(4)].join('\n\n');
+    const r = reanchor(annotations(ms), moved);
+    assert.ok(r.entries.every((e) => e.status !== 'orphaned'), r.entries.map(summary).join(' '));
+    for (const m of r.annotations.mentions) assert.strictEqual(slice(moved, m.start, m.end), m.text);
+    assert.deepStrictEqual(r.annotations.mentions.map((m) => m.start), [at(moved, 'Amrullah Saleh'), at(moved, 'Northern Alliance'), at(moved, 'Muttaqi', 1)]);
+  });
+
   it('counts CRLF as two and an emoji as one when an edit adds them', () => {
     const ms = seedMentions().map((m) => ctx(SEED, m));
     const crlf = SEED.replace(/\n/g, '\r\n');
@@ -458,6 +479,23 @@ describe('anchor: re-anchoring on load', () => {
     const q2 = r.annotations.quotes[0];
     assert.strictEqual(q2.text, slice(t2, q2.start, q2.end));
     assert.ok(q2.text.startsWith('"My brothers, we have tried'));
+  });
+
+  it('keeps a fuzzily found quotation on its own marks, and refuses one found twice', () => {
+    const start = at(SEED, '"My brothers');
+    const end = at(SEED, 'vain,"') + 6;
+    const q: Quote = { start, end, text: slice(SEED, start, end) };
+    const t2 = SEED.replace('"My brothers', '"Dear brothers');
+    const r = reanchor(annotations([], [q]), t2);
+    assert.deepStrictEqual([r.entries[0].status, r.entries[0].textChanged, r.entries[0].to], ['moved', true, { start, end: end + 2 }]);
+    assert.ok(r.annotations.quotes[0].text.startsWith('"Dear brothers'));
+    assert.ok(r.annotations.quotes[0].text.endsWith('all in vain,"'));
+    // The edited quotation appears twice, as close to the stored text: nothing tells which.
+    const edited = r.annotations.quotes[0].text;
+    assert.strictEqual(summary(reanchor(annotations([], [q]), `${t2}\n\n${edited}\n`).entries[0]), 'orphaned:ambiguous');
+    // A second copy edited further is only a runner-up: the closer one is taken.
+    const further = `${t2}\n\n${edited.replace('our best', 'our very best')}\n`;
+    assert.strictEqual(summary(reanchor(annotations([], [q]), further).entries[0]), `moved:${start}-${end + 2}`);
   });
 
   it('reports orphans with a reason and a sentence, never dropping them', () => {
