@@ -1,4 +1,13 @@
+/**
+ * Seeing the annotations: highlights (decorations.ts), hovers (hover.ts), orphans as diagnostics
+ * with quick fixes (diagnostics.ts) and the status-bar item (statusBar.ts).
+ */
+import { MentionDecorations } from './decorations';
+import { OrphanDiagnostics } from './diagnostics';
+import { registerMentionHover } from './hover';
 import type { Services } from './services';
+import { AnnotationStatus } from './statusBar';
 
-// Placeholder: this feature is being built; it registers nothing yet.
-export function registerAnnotationView(_services: Services): void {}
+export function registerAnnotationView(services: Services): void {
+  services.context.subscriptions.push(new MentionDecorations(services), registerMentionHover(services), new OrphanDiagnostics(services), new AnnotationStatus(services));
+}
