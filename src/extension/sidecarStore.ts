@@ -53,6 +53,10 @@ export class ArticleSession {
   live: LiveAnchors;
   /** Annotation changes made while the article was dirty, to be written on save. */
   pending = false;
+  /** The last write of this sidecar (writes are chained, never concurrent). */
+  writing: Promise<void> = Promise.resolve();
+  /** Trailing timer of the hot-exit copy, so typing does not re-serialise on every key. */
+  pendingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly undoStack: UndoEntry[] = [];
   readonly redoStack: UndoEntry[] = [];
   /** Text changes since the oldest undo entry (absolute index = changeLogBase + position). */
@@ -223,8 +227,18 @@ export class SidecarStore implements vscode.Disposable {
       throw new UserFacingError(`${vscode.workspace.asRelativePath(session.sidecarUri)}:${session.problem.line}: ${session.problem.reason}. Fix the sidecar first; it is never overwritten while it does not parse.`);
     }
     const before = session.annotations;
+    const hadDoc = session.doc !== undefined;
     const doc = this.syncedDocument(session);
-    const result = fn({ doc, text: session.text, session });
+    const snapshot = doc.toString();
+    let result: T;
+    try {
+      result = fn({ doc, text: session.text, session });
+    } catch (err) {
+      // An action that fails half-way leaves nothing behind: the next action must not write it.
+      session.doc = hadDoc ? SidecarDocument.parse(snapshot) : undefined;
+      throw err;
+    }
+    if (doc.toString() === snapshot) return result; // nothing changed: no undo step, no write
     this.pushUndo(session, { label, annotations: before, logIndex: session.changeLogBase + session.changeLog.length });
     session.redoStack.length = 0;
     session.live = liveSpans(doc.annotations);
@@ -304,8 +318,15 @@ export class SidecarStore implements vscode.Disposable {
 
   // -- writing ----------------------------------------------------------------------------------
 
+  /** Writes the session's sidecar, after any write of it still under way (one at a time). */
+  private write(session: ArticleSession): Promise<void> {
+    const next = session.writing.catch(() => undefined).then(() => this.writeNow(session));
+    session.writing = next;
+    return next;
+  }
+
   /** Writes the session's sidecar for the article bytes now on disk. */
-  private async write(session: ArticleSession): Promise<void> {
+  private async writeNow(session: ArticleSession): Promise<void> {
     if (session.problem || !session.doc) return;
     const articleBytes = await vscode.workspace.fs.readFile(session.articleUri);
     const doc = this.syncedDocument(session);
@@ -334,25 +355,44 @@ export class SidecarStore implements vscode.Disposable {
 
   // -- hot exit: pending annotations of unsaved text ----------------------------------------------
 
+  /** Keeps a copy of unsaved annotations for a window reload, at most every half second. */
+  private savePendingSoon(session: ArticleSession): void {
+    if (session.pendingTimer) return;
+    session.pendingTimer = setTimeout(() => {
+      session.pendingTimer = undefined;
+      if (session.pending) this.savePending(session);
+    }, 500);
+  }
+
   private savePending(session: ArticleSession): void {
+    if (session.pendingTimer) {
+      clearTimeout(session.pendingTimer);
+      session.pendingTimer = undefined;
+    }
     if (!session.doc) return;
     const state: PendingState = { textHash: sha256Hex(session.text), sidecarText: this.syncedDocument(session).toString(), diskHash: session.diskHash };
     void this.context.workspaceState.update(PENDING_KEY + session.articleUri.toString(), state);
   }
 
   private clearPending(session: ArticleSession): void {
+    if (session.pendingTimer) {
+      clearTimeout(session.pendingTimer);
+      session.pendingTimer = undefined;
+    }
     void this.context.workspaceState.update(PENDING_KEY + session.articleUri.toString(), undefined);
   }
 
   private restorePending(session: ArticleSession, text: string): boolean {
     const state = this.context.workspaceState.get<PendingState>(PENDING_KEY + session.articleUri.toString());
-    if (!state || state.textHash !== sha256Hex(stripBom(text))) return false;
+    if (!state) return false;
     try {
       session.doc = SidecarDocument.parse(state.sidecarText);
     } catch {
       return false;
     }
-    session.live = liveSpans(session.doc.annotations);
+    // The copy is written at most every half second: if the text moved on since, follow it.
+    const current = stripBom(text);
+    session.live = liveSpans(state.textHash === sha256Hex(current) ? session.doc.annotations : reanchorOnLoad(session.doc.annotations, current));
     session.text = stripBom(text);
     session.pending = true;
     return true;
@@ -384,7 +424,7 @@ export class SidecarStore implements vscode.Disposable {
       // Undone back to the saved text: the pending annotations now fit the file on disk.
       void this.write(session).catch(reportError);
     } else if (session.pending) {
-      this.savePending(session);
+      this.savePendingSoon(session);
     }
     this.changeEmitter.fire(session);
   }
@@ -461,6 +501,8 @@ export class SidecarStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    // A window reload: keep the latest unsaved annotations for the next session.
+    for (const session of this.sessions.values()) if (session.pending) this.savePending(session);
     for (const d of this.disposables) d.dispose();
   }
 }
