@@ -1,5 +1,6 @@
 // `npm test`: every suite in order — type check, lint, unit (mocha, plain Node), grammar
-// (vscode-tmgrammar-test), integration (mocha inside a real VS Code) — and one closing line for
+// (vscode-tmgrammar-test), integration (mocha inside a real VS Code), ui (Playwright drives the
+// packaged extension in the workbench like a user) — and one closing line for
 // all of them together, alone on its line: `N passed, N failed` (`, N skipped` when any were).
 // A suite that fails does not stop the later ones; the exit code is non-zero if any failed.
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ const suites = [
   { name: 'unit', cmd: [bin('mocha'), '--color', 'false'], count: mochaCounts },
   { name: 'grammar', cmd: [process.execPath, 'scripts/test-grammar.mjs'], count: summaryLine('grammar') },
   { name: 'integration', cmd: [process.execPath, 'scripts/test-integration.mjs'], count: summaryLine('integration') },
+  { name: 'ui', cmd: [process.execPath, 'scripts/test-ui.mjs'], count: summaryLine('ui') },
 ];
 
 /** A check without test cases of its own counts as one test. */
