@@ -465,7 +465,12 @@ export class SidecarStore implements vscode.Disposable {
     try {
       if (!session.pending) {
         // Nothing unsaved here: take theirs, re-anchored onto the text as it is now.
-        const diskBytes = await vscode.workspace.fs.readFile(session.articleUri);
+        const diskBytes = await readIfExists(session.articleUri);
+        if (!diskBytes) {
+          // The article went away with its sidecar (renamed, deleted, another branch).
+          this.dropSession(session);
+          return;
+        }
         const diskText = stripBom(new TextDecoder('utf-8').decode(diskBytes));
         const current = session.text;
         await this.readFromDisk(session, diskText, sha256Hex(diskBytes));
@@ -504,6 +509,15 @@ export class SidecarStore implements vscode.Disposable {
     // A window reload: keep the latest unsaved annotations for the next session.
     for (const session of this.sessions.values()) if (session.pending) this.savePending(session);
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+async function readIfExists(uri: vscode.Uri): Promise<Uint8Array | undefined> {
+  try {
+    return await vscode.workspace.fs.readFile(uri);
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+    throw err;
   }
 }
 
