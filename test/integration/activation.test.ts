@@ -40,3 +40,33 @@ describe('activation and language', () => {
     assert.deepStrictEqual(missing, [], 'every declared command is registered');
   });
 });
+
+describe('keybindings', () => {
+  it("take no chord that VS Code's default keybindings already use", async () => {
+    await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
+    const deadline = Date.now() + 10_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      if (text.includes('"key"')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // The defaults list, without our own contributions.
+    const defaults = new Set(
+      [...text.matchAll(/"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/g)].filter((m) => !m[2].startsWith('seedAnnotator.')).map((m) => m[1]),
+    );
+    assert.ok(defaults.size > 200, `read the default keybindings (${defaults.size})`);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const ours: { key: string }[] = ext.packageJSON.contributes.keybindings;
+    // VS Code writes modifiers in the order ctrl+shift+alt+meta.
+    const canonical = (key: string) =>
+      key.split(' ').map((chord) => {
+        const parts = chord.split('+');
+        const k = parts.pop()!;
+        return [...['ctrl', 'shift', 'alt', 'meta'].filter((m) => parts.includes(m)), k].join('+');
+      }).join(' ');
+    const taken = ours.map((b) => canonical(b.key)).filter((k) => defaults.has(k) || [...defaults].some((d) => d.startsWith(`${k} `)));
+    assert.deepStrictEqual(taken, []);
+  });
+});
