@@ -146,31 +146,3 @@ export async function loadArticle(files: ArticleFiles, options: LoadOptions = {}
   }
   return result;
 }
-
-/**
- * Loads many articles in order with a few reads in flight, handing each result to `use` in the
- * input order (so output stays in path order). `use` may return false to stop early.
- */
-export async function forEachArticle<T extends ArticleFiles>(
-  items: readonly T[],
-  use: (item: T, load: ArticleLoad, index: number) => boolean | void | Promise<boolean | void>,
-  options: LoadOptions & { concurrency?: number } = {},
-): Promise<void> {
-  const window = Math.max(1, options.concurrency ?? 16);
-  const pending: Array<Promise<ArticleLoad>> = [];
-  let next = 0;
-  const fill = () => {
-    while (pending.length < window && next < items.length) pending.push(loadArticle(items[next++], options));
-  };
-  fill();
-  for (let i = 0; i < items.length; i++) {
-    const load = await (pending.shift() as Promise<ArticleLoad>);
-    fill();
-    const goOn = await use(items[i], load, i);
-    if (goOn === false) {
-      // Let the reads in flight finish quietly (their results are dropped).
-      await Promise.allSettled(pending);
-      return;
-    }
-  }
-}
