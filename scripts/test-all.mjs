@@ -34,7 +34,8 @@ function mochaCounts(output, code) {
 
 function summaryLine(prefix) {
   return (output, code) => {
-    const m = output.match(new RegExp(`^${prefix}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`, 'm'));
+    // The last such line is the suite's own total (a suite may echo its parts' lines before it).
+    const m = [...output.matchAll(new RegExp(`^${prefix}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`, 'gm'))].pop();
     const counts = m ? { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) } : { passed: 0, failed: 0, skipped: 0 };
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     return counts;
