@@ -71,7 +71,8 @@ export interface LoadOptions {
   keepSidecarText?: boolean;
 }
 
-function ioReason(err: unknown): string {
+/** A file error in words for a message (`no such file`, `permission denied`, …). */
+export function ioReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOENT') return 'no such file';
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';

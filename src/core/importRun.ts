@@ -13,6 +13,7 @@ import { importBrat, JsonlImporter, safeFileName, UniqueNames } from './formats'
 import type { ImportedDocument, ImportFormat, ImportProblem } from './formats';
 import { codePointLength } from './offsets';
 import { sha256Hex } from './sidecar';
+import { ioReason } from './articleFiles';
 
 export interface ImportInput {
   /** Path to read. */
@@ -46,13 +47,6 @@ export interface ImportReadOptions {
   onUnreadable?(input: ImportInput, reason: string): void;
 }
 
-function ioReason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOENT') return 'no such file';
-  if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
-  if (e?.code === 'EISDIR') return 'is a folder';
-  return e?.code ?? String(e?.message ?? err);
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

@@ -12,7 +12,7 @@
  * different texts (neither Python nor spaCy would equate them either).
  */
 import type { CodePointOffset } from './model';
-import { OffsetMap } from './offsets';
+import { codePointAt, codePointBefore, OffsetMap } from './offsets';
 
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 /** Hyphen-minus, hyphen, non-breaking hyphen. */
@@ -47,19 +47,6 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function codePointBefore(text: string, i: number): string {
-  if (i <= 0) return '';
-  const low = text.charCodeAt(i - 1);
-  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
-    const high = text.charCodeAt(i - 2);
-    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
-  }
-  return text[i - 1];
-}
-
-function codePointAfter(text: string, i: number): string {
-  return i < text.length ? String.fromCodePoint(text.codePointAt(i)!) : '';
-}
 
 /** Every whole-word occurrence of `needle` in `text` (see the file comment). */
 export function findOccurrences(text: string | OffsetMap, needle: string, opts: OccurrenceOptions = {}): OccurrenceSearch {
@@ -73,10 +60,10 @@ export function findOccurrences(text: string | OffsetMap, needle: string, opts: 
     const from = m.index;
     const to = from + m[0].length;
     const before = codePointBefore(s, from);
-    const after = codePointAfter(s, to);
+    const after = codePointAt(s, to);
     if (WORD_CHAR.test(before) || WORD_CHAR.test(after)) {
       // Not a whole word here; a match may still start inside this one.
-      re.lastIndex = from + (codePointAfter(s, from).length || 1);
+      re.lastIndex = from + (codePointAt(s, from).length || 1);
       continue;
     }
     const start = map.toCodePoint(from);

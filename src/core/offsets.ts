@@ -27,6 +27,32 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+/** The code point that ends at UTF-16 index `i` (a whole surrogate pair when there is one); '' at 0. */
+export function codePointBefore(text: string, i: number): string {
+  if (i <= 0) return '';
+  if (i >= 2 && isLowSurrogate(text.charCodeAt(i - 1)) && isHighSurrogate(text.charCodeAt(i - 2))) return text.slice(i - 2, i);
+  return text[i - 1];
+}
+
+/** The code point that starts at UTF-16 index `i`; '' at the end. */
+export function codePointAt(text: string, i: number): string {
+  return i < text.length ? String.fromCodePoint(text.codePointAt(i)!) : '';
+}
+
+/**
+ * A span's last known offsets clamped to a text of `length` code points and never empty when the
+ * text is not (an orphan's place, shown even after the text under it is gone).
+ */
+export function clampSpan(start: CodePointOffset, end: CodePointOffset, length: number): { start: CodePointOffset; end: CodePointOffset } {
+  let s = Math.max(0, Math.min(start, length));
+  let e = Math.max(s, Math.min(end, length));
+  if (s === e && length > 0) {
+    if (e < length) e++;
+    else s--;
+  }
+  return { start: s, end: e };
+}
+
 /** Number of code points in a string. */
 export function codePointLength(text: string): number {
   let n = 0;

@@ -19,6 +19,7 @@
  *   `US-led`, `Mazār-i-Sharīf`, `al-Qaeda`. A leading sentence word such as `The` or `In` is not
  *   part of the phrase (`In Herāt` → `Herāt`).
  */
+import { codePointAt, codePointBefore } from './offsets';
 import type { Utf16Offset } from './offsets';
 
 /** A half-open range [start, end) of UTF-16 indices. */
@@ -42,23 +43,6 @@ const ABBREVIATION_TAIL = /(?:^|[^\p{L}\p{M}\p{N}])(?:\p{L}\.)+\p{L}$/u;
 /** A blank line: a line break, optional white space on an otherwise empty line, a line break. */
 const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[^\S\r\n]*(?:\r\n|\r|\n)/;
 
-/** The code point that ends at a UTF-16 index (a whole surrogate pair when there is one). */
-function charBefore(text: string, i: number): string {
-  if (i <= 0) return '';
-  const low = text.charCodeAt(i - 1);
-  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
-    const high = text.charCodeAt(i - 2);
-    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
-  }
-  return text[i - 1];
-}
-
-/** The code point that starts at a UTF-16 index. */
-function charAt(text: string, i: number): string {
-  if (i >= text.length) return '';
-  const cp = text.codePointAt(i)!;
-  return String.fromCodePoint(cp);
-}
 
 function splitsPair(text: string, i: number): boolean {
   if (i <= 0 || i >= text.length) return false;
@@ -94,8 +78,8 @@ export function trimSelection(text: string, start: Utf16Offset, end: Utf16Offset
   if (splitsPair(text, e)) e++;
   const origStart = s;
   const origEnd = e;
-  while (s < e && TRIMMABLE.test(charAt(text, s))) s += charAt(text, s).length;
-  while (e > s && TRIMMABLE.test(charBefore(text, e))) e -= charBefore(text, e).length;
+  while (s < e && TRIMMABLE.test(codePointAt(text, s))) s += codePointAt(text, s).length;
+  while (e > s && TRIMMABLE.test(codePointBefore(text, e))) e -= codePointBefore(text, e).length;
   if (s >= e) return { kind: 'empty' };
 
   // Keep brackets that close (or open) one inside the span, as far as the selection reached.
@@ -109,7 +93,7 @@ export function trimSelection(text: string, start: Utf16Offset, end: Utf16Offset
   // The possessive is not part of a name.
   while (POSSESSIVE.test(text.slice(s, e)) && e - s > 2) {
     e -= 2;
-    while (e > s && TRIMMABLE.test(charBefore(text, e))) e -= charBefore(text, e).length;
+    while (e > s && TRIMMABLE.test(codePointBefore(text, e))) e -= codePointBefore(text, e).length;
   }
 
   const brk = paragraphBreakIn(text, s, e);

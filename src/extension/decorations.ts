@@ -12,8 +12,7 @@
  * repaints VS Code moves the ranges with the text itself.
  */
 import * as vscode from 'vscode';
-import type { CodePointOffset } from '../core/model';
-import { OffsetMap } from '../core/offsets';
+import { clampSpan } from '../core/offsets';
 import { inSync, isSeed, offsetMapOf, rangeOf } from './editorSpans';
 import type { EntityTypeSetting } from './entityTypes';
 import type { Services } from './services';
@@ -136,7 +135,8 @@ export class MentionDecorations implements vscode.Disposable {
     ranges.set(this.orphan, []);
     for (const m of a.mentions) {
       if (m.orphaned) {
-        ranges.get(this.orphan)!.push(clampedRange(doc, map, m.start, m.end));
+        const { start, end } = clampSpan(m.start, m.end, map.codePointLength);
+        ranges.get(this.orphan)!.push(rangeOf(doc, map, start, end));
         continue;
       }
       const deco = this.byType.get(typeOf.get(m.entity) ?? '') ?? this.other;
@@ -158,14 +158,3 @@ export class MentionDecorations implements vscode.Disposable {
   }
 }
 
-/** An orphan's last known span, clamped to the text (never empty when the text is not). */
-export function clampedRange(doc: vscode.TextDocument, map: OffsetMap, start: CodePointOffset, end: CodePointOffset): vscode.Range {
-  const n = map.codePointLength;
-  let s = Math.max(0, Math.min(start, n));
-  let e = Math.max(s, Math.min(end, n));
-  if (s === e && n > 0) {
-    if (e < n) e++;
-    else s--;
-  }
-  return rangeOf(doc, map, s, e);
-}

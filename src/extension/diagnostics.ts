@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { Mention } from '../core/model';
 import { findOccurrences } from '../core/occurrences';
 import type { Occurrence } from '../core/occurrences';
-import { LineIndex, OffsetMap } from '../core/offsets';
+import { clampSpan, LineIndex, OffsetMap } from '../core/offsets';
 import type { MentionKey, TextSpan } from './annotationActions';
 import { AnnotationActions } from './annotationActions';
 import { caseSensitiveOccurrences, isSeed, offsetMapOf, quoted } from './editorSpans';
@@ -48,15 +48,9 @@ function toUri(u: string | vscode.Uri): vscode.Uri {
 
 /** A code-point span of a text as a Range, without a TextDocument (the article may be closed). */
 function rangeInText(map: OffsetMap, lines: LineIndex, start: number, end: number): vscode.Range {
-  const n = map.codePointLength;
-  let s = Math.max(0, Math.min(start, n));
-  let e = Math.max(s, Math.min(end, n));
-  if (s === e && n > 0) {
-    if (e < n) e++;
-    else s--;
-  }
-  const a = lines.positionAt(map.toUtf16(s));
-  const b = lines.positionAt(map.toUtf16(e));
+  const span = clampSpan(start, end, map.codePointLength);
+  const a = lines.positionAt(map.toUtf16(span.start));
+  const b = lines.positionAt(map.toUtf16(span.end));
   return new vscode.Range(a.line, a.character, b.line, b.character);
 }
 
