@@ -63,7 +63,14 @@ export class WorkspaceArticles implements vscode.Disposable {
       this.listing = undefined;
       throw err;
     });
-    return this.listing;
+    const listed = await this.listing;
+    // A file created a moment ago may not have reached the watcher yet; if it is open, it counts.
+    const known = new Set(listed.map((u) => u.toString()));
+    const open = vscode.workspace.textDocuments.filter(
+      (d) => d.languageId === 'seed' && d.uri.scheme === 'file' && !known.has(d.uri.toString()) && vscode.workspace.getWorkspaceFolder(d.uri),
+    );
+    if (open.length === 0) return listed;
+    return [...listed, ...open.map((d) => d.uri)].sort((a, b) => a.toString().localeCompare(b.toString()));
   }
 
   private async list(): Promise<vscode.Uri[]> {
