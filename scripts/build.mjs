@@ -43,6 +43,8 @@ if (tests) {
 
 // A production build must not ship a development build's source maps.
 if (!watch) fs.rmSync('dist', { recursive: true, force: true });
+// Nor may the suite run a test file that no longer exists.
+if (tests && !watch) fs.rmSync('out/test/integration', { recursive: true, force: true });
 
 if (watch) {
   for (const options of builds) {
