@@ -9,14 +9,15 @@
 //   node --import tsx bench/export.mjs [--count N] [--runs N]
 //
 // Both sides are child processes started the same way (node startup counts for both); the CLI
-// is the bundle built here with the options of scripts/build.mjs; each figure is the median of
-// --runs runs (default 3), floor and CLI alternating. "Cold" means no cache of ours: the corpus
-// index's cache is not used by the CLI; the OS file cache is warm for both sides alike.
+// is the bundle built here with the options of dist/cli.js (scripts/bundleOptions.mjs); each
+// figure is the median of --runs runs (default 3), floor and CLI alternating. "Cold" means no
+// cache of ours: the corpus index's cache is not used by the CLI; the OS file cache is warm for
+// both sides alike.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { buildCli } from '../scripts/bundleOptions.mjs';
 import { ensureCorpus } from './_generateCorpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,18 +36,7 @@ fs.mkdirSync(work, { recursive: true });
 
 const { articles, sidecars } = ensureCorpus(corpusDir, { count: COUNT, log: (m) => console.log(m) });
 const cli = path.join(work, 'cli.js');
-await esbuild.build({
-  entryPoints: [path.join(root, 'src/cli/main.ts')],
-  outfile: cli,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  legalComments: 'none',
-  banner: { js: '#!/usr/bin/env node' },
-  logLevel: 'silent',
-});
+await buildCli(cli);
 
 // The floor, as a script of its own: the list of files comes in a JSON file (no folder walk).
 const floorScript = path.join(work, 'export-floor.cjs');

@@ -5,30 +5,17 @@
 //   node scripts/build.mjs --tests    also bundle test/integration into out/test/integration
 import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
+import { cliOptions, commonOptions } from './bundleOptions.mjs';
 
 const dev = process.argv.includes('--dev');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: !dev,
-  sourcemap: dev ? 'linked' : false,
-  logLevel: 'info',
-  legalComments: 'none',
-};
+const common = commonOptions({ dev });
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  {
-    ...common,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  cliOptions({ outfile: 'dist/cli.js', dev }),
 ];
 if (tests) {
   builds.push({

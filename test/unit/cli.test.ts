@@ -1,6 +1,7 @@
 /**
  * The CLI as users run it: the bundle (built here from src/cli/main.ts with the options of
- * scripts/build.mjs) in a child process, on copies of test/fixtures/cli and the sample seeds.
+ * dist/cli.js, scripts/bundleOptions.mjs) in a child process, on copies of test/fixtures/cli and
+ * the sample seeds.
  * Asserts stdout, stderr and exit codes (DESIGN.md, "CLI").
  */
 import * as assert from 'assert';
@@ -9,9 +10,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as esbuild from 'esbuild';
 import YAML from 'yaml';
 import { version } from '../../package.json';
+import { buildCli } from '../../scripts/bundleOptions.mjs';
 import { OffsetMap } from '../../src/core/offsets';
 import { validateSidecar } from '../../src/core/validate';
 import { parseSidecarFast } from '../../src/core/sidecarFastPath';
@@ -104,20 +105,9 @@ describe('CLI (dist bundle)', function () {
   before(async () => {
     TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-cli-test-'));
     CLI = path.join(TMP, 'cli.js');
-    // The options of scripts/build.mjs for dist/cli.js, built on its own so this suite does not
-    // depend on the extension bundle building.
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      outfile: CLI,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
-      banner: { js: '#!/usr/bin/env node' },
-      logLevel: 'silent',
-    });
+    // The options of dist/cli.js, built on its own so this suite does not depend on the
+    // extension bundle building.
+    await buildCli(CLI);
   });
 
   after(() => {
