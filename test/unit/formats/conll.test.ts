@@ -4,7 +4,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { conllDocument, conllTag, createConllExporter } from '../../../src/core/formats/conll';
 import type { SeedDocument } from '../../../src/core/formats/document';
-import { annotatedSeed, annotatedSeedIds, designSeed, docArb, NUM_RUNS, pythonHas, runPython, sampleSeedIds, taggedSeed, tempDir } from './support';
+import { annotatedSeed, annotatedSeedIds, designSeed, docArb, NUM_RUNS, pythonHas, readConllWithNltk, sampleSeedIds, taggedSeed, tempDir } from './support';
 
 type Tags = 'types' | 'conll';
 
@@ -160,50 +160,7 @@ describe('formats/conll', () => {
       const dir = tempDir('conll');
       try {
         fs.writeFileSync(path.join(dir, 'all.conll'), exported.map((e) => e.block).join(''), 'utf8');
-        // NLTK's NE accessors want POS and chunk columns too; our second column is read as 'pos'.
-        const script = String.raw`
-import json, sys
-from nltk.corpus.reader.conll import ConllCorpusReader
-data = json.load(sys.stdin)
-reader = ConllCorpusReader(data['dir'], ['all.conll'], ('words', 'pos'))
-docs = []
-for sent in reader.tagged_sents():
-    if not sent:            # the -DOCSTART- block, emptied by the reader
-        docs.append([])
-    else:
-        docs[-1].append(sent)
-out = []
-for text, sents in zip(data['texts'], docs):
-    pos, spans, errors, tokens = 0, [], [], 0
-    for sent in sents:
-        current = None
-        for word, tag in sent:
-            tokens += 1
-            at = text.find(word, pos)
-            if at < 0 or any(not (c.isspace() or c == '\ufeff') for c in text[pos:at]):
-                errors.append('token %r not found at %d' % (word, pos))
-                break
-            start, end = at, at + len(word)
-            pos = end
-            if tag.startswith('B-'):
-                current = [start, end, tag[2:]]
-                spans.append(current)
-            elif tag.startswith('I-'):
-                if current is None or current[2] != tag[2:]:
-                    errors.append('I- without B- at %d' % start)
-                else:
-                    current[1] = end
-            else:
-                current = None
-    if any(not (c.isspace() or c == '\ufeff') for c in text[pos:]):
-        errors.append('text left over after the last token')
-    out.append({'spans': spans, 'errors': errors, 'tokens': tokens})
-print(json.dumps({'documents': len(docs), 'results': out}))
-`;
-        const result = runPython<{ documents: number; results: Array<{ spans: Array<[number, number, string]>; errors: string[]; tokens: number }> }>(script, {
-          dir,
-          texts: exported.map((e) => e.doc.text),
-        });
+        const result = readConllWithNltk(path.join(dir, 'all.conll'), exported.map((e) => e.doc.text));
         assert.strictEqual(result.documents, exported.length);
         let spans = 0;
         exported.forEach((e, i) => {

@@ -211,6 +211,64 @@ export function runPython<T>(script: string, input: unknown): T {
   return JSON.parse(r.stdout) as T;
 }
 
+/** One document as NLTK read it back: IOB2 spans as [start, end, type] in code points of its text. */
+export interface NltkConllDocument {
+  spans: Array<[number, number, string]>;
+  /** Tokens that do not follow each other in the text, I- tags without their B-, text left over. */
+  errors: string[];
+  tokens: number;
+}
+
+/**
+ * Reads a CoNLL file with NLTK's ConllCorpusReader, one -DOCSTART- block per entry of `texts`,
+ * and lays each block's tokens onto its text: a token must follow the previous one with nothing
+ * but whitespace or a BOM between, and nothing else may follow the last one. `documents` is the
+ * number of blocks NLTK found. NLTK's NE accessors want POS and chunk columns too; our second
+ * column is read as 'pos'.
+ */
+export function readConllWithNltk(file: string, texts: string[]): { documents: number; results: NltkConllDocument[] } {
+  const script = String.raw`
+import json, sys
+from nltk.corpus.reader.conll import ConllCorpusReader
+data = json.load(sys.stdin)
+reader = ConllCorpusReader(data['dir'], [data['file']], ('words', 'pos'))
+docs = []
+for sent in reader.tagged_sents():
+    if not sent:            # the -DOCSTART- block, emptied by the reader
+        docs.append([])
+    else:
+        docs[-1].append(sent)
+out = []
+for text, sents in zip(data['texts'], docs):
+    pos, spans, errors, tokens = 0, [], [], 0
+    for sent in sents:
+        current = None
+        for word, tag in sent:
+            tokens += 1
+            at = text.find(word, pos)
+            if at < 0 or any(not (c.isspace() or c == '\ufeff') for c in text[pos:at]):
+                errors.append('token %r not found at %d' % (word, pos))
+                break
+            start, end = at, at + len(word)
+            pos = end
+            if tag.startswith('B-'):
+                current = [start, end, tag[2:]]
+                spans.append(current)
+            elif tag.startswith('I-'):
+                if current is None or current[2] != tag[2:]:
+                    errors.append('I- without B- at %d' % start)
+                else:
+                    current[1] = end
+            else:
+                current = None
+    if any(not (c.isspace() or c == '\ufeff') for c in text[pos:]):
+        errors.append('text left over after the last token')
+    out.append({'spans': spans, 'errors': errors, 'tokens': tokens})
+print(json.dumps({'documents': len(docs), 'results': out}))
+`;
+  return runPython<{ documents: number; results: NltkConllDocument[] }>(script, { dir: path.dirname(file), file: path.basename(file), texts });
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `seed-${prefix}-`));
 }
