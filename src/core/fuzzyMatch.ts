@@ -30,22 +30,8 @@ export function suffixDistance<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, c
   const n = window.length;
   if (m === 0) return 0;
   if (m <= 32) return bitParallelSuffixDistance(pattern, window, 0, n, 1);
-  // row[j]: cost of aligning pattern[0, i) with some window[x, j); free start: row 0 is all zeros.
-  let [row, next] = rows(n);
-  row.fill(0, 0, n + 1);
-  for (let i = 1; i <= m; i++) {
-    next[0] = i;
-    let least = i;
-    const p = pattern[i - 1];
-    for (let j = 1; j <= n; j++) {
-      const v = Math.min(row[j - 1] + (window[j - 1] === p ? 0 : 1), row[j] + 1, next[j - 1] + 1);
-      next[j] = v;
-      if (v < least) least = v;
-    }
-    if (least > cap) return cap + 1;
-    [row, next] = [next, row];
-  }
-  return row[n];
+  const row = lastRow(pattern, window, cap, true);
+  return row ? row[n] : cap + 1;
 }
 
 /**
@@ -58,9 +44,25 @@ export function prefixDistance<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, c
   if (m === 0) return 0;
   // Read backwards, a prefix alignment is a suffix alignment of the reversed strings.
   if (m <= 32) return bitParallelSuffixDistance(reversedOf(pattern), window, n - 1, -1, -1);
-  // row[j]: cost of aligning pattern[0, i) with window[0, j).
+  const row = lastRow(pattern, window, cap, false);
+  if (!row) return cap + 1;
+  let best = row[0];
+  for (let j = 1; j <= n; j++) if (row[j] < best) best = row[j];
+  return best;
+}
+
+/**
+ * The dynamic programme of both distances for long patterns. Returns the last row, row[j] being
+ * the cost of aligning all of `pattern` with window[x, j), where x is free (`freeStart`: row 0 is
+ * all zeros) or 0; or undefined as soon as a whole row is above `cap`. The row is a shared buffer:
+ * read it before the next call.
+ */
+function lastRow<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, cap: number, freeStart: boolean): Int32Array | undefined {
+  const m = pattern.length;
+  const n = window.length;
   let [row, next] = rows(n);
-  for (let j = 0; j <= n; j++) row[j] = j;
+  if (freeStart) row.fill(0, 0, n + 1);
+  else for (let j = 0; j <= n; j++) row[j] = j;
   for (let i = 1; i <= m; i++) {
     next[0] = i;
     let least = i;
@@ -70,12 +72,10 @@ export function prefixDistance<T>(pattern: ArrayLike<T>, window: ArrayLike<T>, c
       next[j] = v;
       if (v < least) least = v;
     }
-    if (least > cap) return cap + 1;
+    if (least > cap) return undefined;
     [row, next] = [next, row];
   }
-  let best = row[0];
-  for (let j = 1; j <= n; j++) if (row[j] < best) best = row[j];
-  return best;
+  return row;
 }
 
 /**
