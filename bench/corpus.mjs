@@ -51,6 +51,24 @@ function cpuMs(start) {
   return (u.user + u.system) / 1000;
 }
 
+/**
+ * Ticks every 1 ms until the returned function is called; that returns the longest time between
+ * two ticks in ms: how long the event loop was blocked at the worst.
+ */
+function watchEventLoop() {
+  let maxGap = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+  }, 1);
+  return () => {
+    clearInterval(timer);
+    return maxGap;
+  };
+}
+
 function peakRssMB() {
   return process.resourceUsage().maxRSS / 1024;
 }
@@ -74,20 +92,13 @@ async function child(scenario) {
   } else if (scenario === 'cold' || scenario === 'prepare') {
     const { CorpusIndex } = load();
     const index = new CorpusIndex(scenario === 'prepare' ? { cachePath: cacheFile } : {});
-    let maxGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 1);
+    const longestGap = watchEventLoop();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const stats = await index.build(paths, { saveCache: false });
     out.ms = performance.now() - t0;
     out.cpuMs = cpuMs(c0);
-    clearInterval(timer);
-    out.maxEventLoopGapMs = maxGap;
+    out.maxEventLoopGapMs = longestGap();
     out.stats = stats;
     let mentions = 0;
     for (const e of index.entries()) mentions += e.mentionCount;
@@ -130,21 +141,14 @@ async function child(scenario) {
     out.lines = lines;
   } else if (scenario === 'warm') {
     const { CorpusIndex } = load();
-    let maxGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 1);
+    const longestGap = watchEventLoop();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const index = new CorpusIndex({ cachePath: cacheFile });
     const stats = await index.build(paths, { saveCache: false });
     out.ms = performance.now() - t0;
     out.cpuMs = cpuMs(c0);
-    clearInterval(timer);
-    out.maxEventLoopGapMs = maxGap;
+    out.maxEventLoopGapMs = longestGap();
     out.stats = stats;
     const t1 = performance.now();
     index.entitiesByType();
