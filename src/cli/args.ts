@@ -98,6 +98,12 @@ export function suffixOption(args: ParsedArgs, verb?: string): string {
   return value;
 }
 
+/** A verb's command line: its own options, then the common ones, with `--suffix` checked. */
+export function parseVerbArgs(argv: readonly string[], options: readonly OptionSpec[], verb: string): { args: ParsedArgs; suffix: string } {
+  const args = parseArgs(argv, [...options, ...COMMON_OPTIONS], verb);
+  return { args, suffix: suffixOption(args, verb) };
+}
+
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const v = args.options.get(name);
   return typeof v === 'string' ? v : undefined;

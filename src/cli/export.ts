@@ -11,7 +11,7 @@ import type { ExportItem, ExportSink } from '../core/exportRun';
 import { describeSkipped, EXPORT_FORMATS, FORMATS, isExportFormat } from '../core/formats';
 import type { ExportOptions, Skipped } from '../core/formats';
 import { formatProblem } from '../core/validate';
-import { COMMON_OPTIONS, InputError, parseArgs, stringOption, suffixOption, UsageError, verbHelp } from './args';
+import { InputError, parseVerbArgs, stringOption, UsageError, verbHelp } from './args';
 import type { OptionSpec } from './args';
 import { plural } from './io';
 import type { Io, Verb } from './io';
@@ -62,8 +62,7 @@ export const exportVerb: Verb = {
   summary: 'export annotations as jsonl, conll, brat, w3c or csv',
   help: () => verbHelp(HELP),
   async run(argv, io: Io): Promise<number> {
-    const args = parseArgs(argv, [...OPTIONS, ...COMMON_OPTIONS], 'export');
-    const suffix = suffixOption(args, 'export');
+    const { args, suffix } = parseVerbArgs(argv, OPTIONS, 'export');
     const format = stringOption(args, 'format');
     if (format === undefined) throw new UsageError(`--format is required (${EXPORT_FORMATS.join(', ')})`, 'export');
     if (!isExportFormat(format)) throw new UsageError(`unknown format '${format}'`, 'export');

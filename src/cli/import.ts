@@ -21,7 +21,7 @@ import { emptyAnnotations } from '../core/model';
 import { loadSidecar, saveSidecar } from '../core/persist';
 import { SidecarDocument, sha256Hex, sidecarPathFor } from '../core/sidecar';
 import { formatProblem } from '../core/validate';
-import { COMMON_OPTIONS, InputError, parseArgs, stringOption, suffixOption, UsageError, verbHelp } from './args';
+import { InputError, parseVerbArgs, stringOption, UsageError, verbHelp } from './args';
 import type { OptionSpec } from './args';
 import { plural } from './io';
 import type { Io, Verb } from './io';
@@ -157,8 +157,7 @@ export const importVerb: Verb = {
   summary: 'import brat or jsonl annotations into articles and sidecars (merged)',
   help: () => verbHelp(HELP),
   async run(argv, io: Io): Promise<number> {
-    const args = parseArgs(argv, [...OPTIONS, ...COMMON_OPTIONS], 'import');
-    const suffix = suffixOption(args, 'import');
+    const { args, suffix } = parseVerbArgs(argv, OPTIONS, 'import');
     const format = stringOption(args, 'format');
     if (format === undefined) throw new UsageError(`--format is required (${IMPORT_FORMATS.join(', ')})`, 'import');
     if (!isImportFormat(format)) throw new UsageError(`unknown format '${format}'`, 'import');

@@ -13,7 +13,7 @@ import { loadSidecar, saveSidecar } from '../core/persist';
 import { sha256Hex } from '../core/sidecar';
 import type { SidecarDocument } from '../core/sidecar';
 import { formatProblem } from '../core/validate';
-import { COMMON_OPTIONS, parseArgs, suffixOption, UsageError, verbHelp } from './args';
+import { parseVerbArgs, UsageError, verbHelp } from './args';
 import type { OptionSpec } from './args';
 import { plural } from './io';
 import type { Io, Verb } from './io';
@@ -63,8 +63,7 @@ export const reanchorVerb: Verb = {
   summary: 're-anchor the annotations of changed articles and write their sidecars',
   help: () => verbHelp(HELP),
   async run(argv, io: Io): Promise<number> {
-    const args = parseArgs(argv, [...OPTIONS, ...COMMON_OPTIONS], 'reanchor');
-    const suffix = suffixOption(args, 'reanchor');
+    const { args, suffix } = parseVerbArgs(argv, OPTIONS, 'reanchor');
     if (args.positionals.length === 0) throw new UsageError('give the articles, sidecars or folders to re-anchor (e.g. seeds/)', 'reanchor');
     const dryRun = args.options.has('dry-run');
     const entries = (await discover(args.positionals, { suffix })).filter((e) => e.sidecarExists);

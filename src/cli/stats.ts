@@ -7,7 +7,7 @@
  * gone counts as orphaned.
  */
 import { formatProblem } from '../core/validate';
-import { COMMON_OPTIONS, parseArgs, suffixOption, UsageError, verbHelp } from './args';
+import { parseVerbArgs, UsageError, verbHelp } from './args';
 import type { OptionSpec } from './args';
 import { plural } from './io';
 import type { Io, Verb } from './io';
@@ -75,8 +75,7 @@ export const statsVerb: Verb = {
   summary: 'count entities and mentions per type and per article, and orphans',
   help: () => verbHelp(HELP),
   async run(argv, io: Io): Promise<number> {
-    const args = parseArgs(argv, [...OPTIONS, ...COMMON_OPTIONS], 'stats');
-    const suffix = suffixOption(args, 'stats');
+    const { args, suffix } = parseVerbArgs(argv, OPTIONS, 'stats');
     if (args.positionals.length === 0) throw new UsageError('give the articles, sidecars or folders to count (e.g. seeds/)', 'stats');
     const entries = await discover(args.positionals, { suffix, unannotated: true });
     const stats: CorpusStats = { articles: 0, annotated: 0, entities: 0, mentions: 0, orphaned: 0, quotes: 0, relations: 0, changed: 0, unreadable: 0, types: {}, files: [] };

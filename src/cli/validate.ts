@@ -11,7 +11,7 @@
  */
 import { formatProblem } from '../core/validate';
 import type { Problem } from '../core/validate';
-import { COMMON_OPTIONS, parseArgs, suffixOption, UsageError, verbHelp } from './args';
+import { parseVerbArgs, UsageError, verbHelp } from './args';
 import type { OptionSpec } from './args';
 import { plural } from './io';
 import type { Io, Verb } from './io';
@@ -45,8 +45,7 @@ export const validateVerb: Verb = {
   summary: 'check sidecars against the schema and their articles (problems on stdout)',
   help: () => verbHelp(HELP),
   async run(argv, io: Io): Promise<number> {
-    const args = parseArgs(argv, [...OPTIONS, ...COMMON_OPTIONS], 'validate');
-    const suffix = suffixOption(args, 'validate');
+    const { args, suffix } = parseVerbArgs(argv, OPTIONS, 'validate');
     if (args.positionals.length === 0) throw new UsageError('give the sidecars, articles or folders to validate (e.g. seeds/)', 'validate');
     const strict = args.options.has('strict');
     const entries = (await discover(args.positionals, { suffix })).filter((e) => e.sidecarExists);
