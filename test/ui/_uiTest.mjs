@@ -2,6 +2,8 @@
 // code-server, headless Chromium, a copy of seeds/ as the workspace), named checks that print
 // ✔ or ✘ as they go, and the `ui: N passed, N failed` line that scripts/test-ui.mjs sums; exit
 // code 1 on failure. Not a test itself: the name does not end in .ui.mjs.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { productSession } from '../../scripts/screenshots.mjs';
@@ -9,6 +11,17 @@ import { productSession } from '../../scripts/screenshots.mjs';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The project's seed the UI tests open. */
 export const ARTICLE = '000_eb28ad2c764fb3cf.txt';
+
+/**
+ * Where a test's screenshot goes: the README's media/ folder when SEED_SCREENSHOTS=1 (to refresh
+ * them), else a temporary folder, so that running the tests leaves the working tree as it was.
+ */
+export function screenshotPath(name) {
+  if (process.env.SEED_SCREENSHOTS === '1') return path.join(root, 'media', name);
+  const dir = path.join(os.tmpdir(), 'seed-annotator-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
 
 /**
  * Runs `body({ page, workspace, check })` in a fresh product session, closed afterwards whatever

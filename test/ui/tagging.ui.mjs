@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { quickOpen } from '../../scripts/screenshots.mjs';
 import { chooseCodeAction, clickWord, doubleClickWord, openCodeActions, pickInQuickInput, toggleSettingInUi, waitForFile } from '../../scripts/uiTagHelpers.mjs';
-import { ARTICLE, root, runUiTest } from './_uiTest.mjs';
+import { ARTICLE, root, runUiTest, screenshotPath } from './_uiTest.mjs';
 
 function codePointSlice(text, start, end) {
   return Array.from(text.replace(/^\uFEFF/, '')).slice(start, end).join('');
@@ -86,7 +86,7 @@ runUiTest(async ({ page, workspace, check }) => {
     const titles = await openCodeActions(page);
     assert.deepStrictEqual(titles.slice(0, 8).map((t) => /^Tag "Parwan" as (\S+)$/.exec(t)?.[1]).filter(Boolean).length, 8, titles.join('\n'));
     assert.ok(titles.length <= 12, titles.join('\n'));
-    const shot = path.join(root, 'media', 'screenshot-tagging-menu.png');
+    const shot = screenshotPath('screenshot-tagging-menu.png');
     await page.screenshot({ path: shot });
     console.log(`    wrote ${path.relative(root, shot)}`);
     await page.keyboard.press('Escape');
@@ -108,7 +108,7 @@ runUiTest(async ({ page, workspace, check }) => {
     await clickWord(page, 'Mullah');
     await page.mouse.move(5, 5);
     await page.waitForTimeout(500);
-    const shot = path.join(root, 'media', 'screenshot-tagging.png');
+    const shot = screenshotPath('screenshot-tagging.png');
     await page.screenshot({ path: shot });
     assert.ok(fs.statSync(shot).size > 10_000);
     console.log(`    wrote ${path.relative(root, shot)}`);

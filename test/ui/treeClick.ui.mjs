@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { quickOpen } from '../../scripts/screenshots.mjs';
 import { clickWord, waitForFile } from '../../scripts/uiTagHelpers.mjs';
-import { ARTICLE, root, runUiTest } from './_uiTest.mjs';
+import { ARTICLE, root, runUiTest, screenshotPath } from './_uiTest.mjs';
 
 /** Editor position (0-based line, UTF-16 character) of a code-point offset, as VS Code counts. */
 function positionOf(text, codePoint) {
@@ -97,7 +97,7 @@ runUiTest(async ({ page, workspace, check }) => {
     const blank = await page.locator('.editor-instance .view-line').filter({ hasNotText: /\S/ }).first().boundingBox();
     await page.mouse.move(blank ? blank.x + 300 : 1000, blank ? blank.y + 5 : 400);
     await page.waitForTimeout(800);
-    const shot = path.join(root, 'media', 'screenshot-tree.png');
+    const shot = screenshotPath('screenshot-tree.png');
     await page.screenshot({ path: shot });
     assert.ok(fs.statSync(shot).size > 10_000);
     console.log(`    wrote ${path.relative(root, shot)}`);
