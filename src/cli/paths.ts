@@ -100,6 +100,22 @@ async function looksLikeArticle(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * The files the inputs name, in input order: every file under a folder (recursively, `explicit`
+ * false) and each file named itself (`explicit` true). A path that cannot be read is an `InputError`.
+ */
+async function* inputFiles(inputs: readonly string[], cwd: string): AsyncGenerator<{ file: string; input: string; explicit: boolean }> {
+  for (const input of inputs) {
+    const absolute = path.resolve(cwd, input);
+    const st = await statOrThrow(absolute, input);
+    if (st.isDirectory()) {
+      const files: string[] = [];
+      await walk(absolute, files);
+      for (const file of files) yield { file, input, explicit: false };
+    } else yield { file: absolute, input, explicit: true };
+  }
+}
+
 export interface DiscoverOptions {
   suffix: string;
   cwd?: string;
@@ -126,19 +142,10 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
   };
   const isSidecar = (file: string) => file.endsWith(suffix) && articlePathFor(file, suffix) !== undefined;
 
-  for (const input of inputs) {
-    const absolute = path.resolve(cwd, input);
-    const st = await statOrThrow(absolute, input);
-    if (st.isDirectory()) {
-      const files: string[] = [];
-      await walk(absolute, files);
-      for (const f of files) {
-        if (isSidecar(f)) sidecars.add(f);
-        else if (/\.txt$/i.test(f)) addArticle(f, false);
-      }
-    } else if (isSidecar(absolute)) sidecars.add(absolute);
-    else if (/\.txt$/i.test(absolute)) addArticle(absolute, true);
-    else throw new InputError(`${input} is neither an article (.txt) nor a sidecar (*${suffix})`);
+  for await (const { file, input, explicit } of inputFiles(inputs, cwd)) {
+    if (isSidecar(file)) sidecars.add(file);
+    else if (/\.txt$/i.test(file)) addArticle(file, explicit);
+    else if (explicit) throw new InputError(`${input} is neither an article (.txt) nor a sidecar (*${suffix})`);
   }
 
   const entries = new Map<string, CorpusEntry>();
@@ -170,15 +177,7 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
 export async function findFiles(inputs: readonly string[], extensions: readonly string[], cwd = process.cwd()): Promise<string[]> {
   const found = new Set<string>();
   const wanted = (f: string) => extensions.some((e) => f.toLowerCase().endsWith(e));
-  for (const input of inputs) {
-    const absolute = path.resolve(cwd, input);
-    const st = await statOrThrow(absolute, input);
-    if (st.isDirectory()) {
-      const files: string[] = [];
-      await walk(absolute, files);
-      for (const f of files) if (wanted(f)) found.add(f);
-    } else found.add(absolute);
-  }
+  for await (const { file, explicit } of inputFiles(inputs, cwd)) if (explicit || wanted(file)) found.add(file);
   return [...found].sort((a, b) => {
     const x = displayPath(a, cwd);
     const y = displayPath(b, cwd);
