@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { Annotations } from '../core/model';
-import { loadSidecar, mergeAnnotations as merge3, saveSidecar } from '../core/persist';
+import { loadSidecar, mergeAnnotations as merge3, saveSidecarMerging } from '../core/persist';
 import type { SidecarDocument } from '../core/sidecar';
 
 export type SidecarRead =
@@ -12,7 +12,8 @@ export type SidecarRead =
   | { kind: 'broken'; line: number; reason: string; diskHash?: string }
   | { kind: 'ok'; doc: SidecarDocument; diskHash: string };
 
-export type SidecarWrite = { kind: 'written'; diskHash: string } | { kind: 'conflict' };
+/** Written (perhaps merged with a version changed on disk meanwhile), or refused with the reason. */
+export type SidecarWrite = { kind: 'written'; diskHash: string; doc: SidecarDocument } | { kind: 'refused'; reason: string };
 
 export async function readSidecarFile(uri: vscode.Uri): Promise<SidecarRead> {
   const r = await loadSidecar(uri.fsPath, { file: vscode.workspace.asRelativePath(uri) });
@@ -22,10 +23,20 @@ export async function readSidecarFile(uri: vscode.Uri): Promise<SidecarRead> {
   return { kind: 'broken', line: first?.line ?? 1, reason: first?.reason ?? 'the sidecar could not be read' };
 }
 
-export async function writeSidecarFile(uri: vscode.Uri, text: string, expectedDiskHash: string | undefined): Promise<SidecarWrite> {
-  const r = await saveSidecar(uri.fsPath, text, expectedDiskHash ?? null, { file: vscode.workspace.asRelativePath(uri) });
-  if (r.ok) return { kind: 'written', diskHash: r.diskHash };
-  if (r.reason === 'conflict') return { kind: 'conflict' };
+/**
+ * Writes `doc` unless the file changed since it was read (`expectedDiskHash`); then merges ours into
+ * the disk version (`base`: the model as last read) and writes that. A disk version that does not
+ * parse is never overwritten.
+ */
+export async function writeSidecarFile(uri: vscode.Uri, doc: SidecarDocument, expectedDiskHash: string | undefined, base: Annotations | undefined): Promise<SidecarWrite> {
+  const file = vscode.workspace.asRelativePath(uri);
+  const r = await saveSidecarMerging(uri.fsPath, doc, expectedDiskHash ?? null, base, { file });
+  if (r.ok) return { kind: 'written', diskHash: r.diskHash, doc: r.sidecar };
+  if (r.reason === 'conflict') {
+    // The last problem is the disk version's own (why it could not be merged), when it has one.
+    const last = r.problems[r.problems.length - 1];
+    return { kind: 'refused', reason: `${file} changed on disk and could not be merged (${last ? `line ${last.line}: ${last.reason}` : 'it keeps changing'})` };
+  }
   throw new Error(r.problems.map((p) => `${p.file}:${p.line}: ${p.reason}`).join('\n'));
 }
 

@@ -331,23 +331,19 @@ export class SidecarStore implements vscode.Disposable {
     const articleBytes = await vscode.workspace.fs.readFile(session.articleUri);
     const doc = this.syncedDocument(session);
     doc.setSha256(sha256Hex(articleBytes));
-    let result = await writeSidecarFile(session.sidecarUri, doc.toString(), session.diskHash);
-    if (result.kind === 'conflict') {
-      // Someone else changed the sidecar since we read it: merge their changes into ours.
-      const theirs = await readSidecarFile(session.sidecarUri);
-      if (theirs.kind === 'broken') {
-        session.pending = true;
-        this.savePending(session);
-        throw new UserFacingError(`${vscode.workspace.asRelativePath(session.sidecarUri)} changed on disk and no longer parses (line ${theirs.line}: ${theirs.reason}). Your annotations are kept; fix the file, then save the article again.`);
-      }
-      const merged = theirs.kind === 'ok' ? mergeAnnotations(session.diskAnnotations, doc.annotations, theirs.doc.annotations) : doc.annotations;
-      doc.setAnnotations({ ...merged, sha256: sha256Hex(articleBytes) });
-      session.live = liveSpans(doc.annotations);
-      result = await writeSidecarFile(session.sidecarUri, doc.toString(), theirs.kind === 'ok' ? theirs.diskHash : undefined);
-      if (result.kind === 'conflict') throw new UserFacingError(`${vscode.workspace.asRelativePath(session.sidecarUri)} keeps changing on disk; your annotations are kept in memory. Save the article again to retry.`);
+    const result = await writeSidecarFile(session.sidecarUri, doc, session.diskHash, session.diskAnnotations);
+    if (result.kind === 'refused') {
+      session.pending = true;
+      this.savePending(session);
+      throw new UserFacingError(`${result.reason}. Your annotations are kept; fix the file, then save the article again.`);
+    }
+    if (result.doc !== doc) {
+      // Merged into the version someone else wrote meanwhile (its layout and comments kept).
+      session.doc = result.doc;
+      session.live = liveSpans(result.doc.annotations);
     }
     session.diskHash = result.diskHash;
-    session.diskAnnotations = doc.annotations;
+    session.diskAnnotations = result.doc.annotations;
     this.ownWrites.set(session.sidecarUri.toString(), result.diskHash);
     session.pending = false;
     this.clearPending(session);

@@ -156,6 +156,22 @@ describe('sidecar store', () => {
     for (const m of readSidecar(sidecar).mentions) assert.strictEqual(slice(uri.fsPath, m.start, m.end), m.text);
   });
 
+  it('merges, never clobbers, when the sidecar changed on disk just before an action writes it', async () => {
+    const { uri, sidecar } = await freshArticle();
+    await tag(uri, 'Taliban', 'ORG');
+    // Another program adds an entity, a mention and a comment; the next action writes at once.
+    const theirs = fs.readFileSync(sidecar, 'utf8')
+      .replace('mentions:', '# checked by the desk\nmentions:\n  - {entity: monday, start: 51, end: 57, text: Monday}')
+      .replace('entities:', 'entities:\n  - id: monday\n    type: DATE\n    name: Monday');
+    fs.writeFileSync(sidecar, theirs);
+    await tag(uri, 'Amina Rahimi', 'PERSON');
+    await waitFor('both versions on disk', () => readSidecar(sidecar).mentions.length === 3);
+    const disk = readSidecar(sidecar);
+    assert.deepStrictEqual(disk.entities.map((e) => e.name).sort(), ['Amina Rahimi', 'Monday', 'Taliban']);
+    assert.ok(fs.readFileSync(sidecar, 'utf8').includes('# checked by the desk'), 'their comment is kept');
+    for (const m of disk.mentions) assert.strictEqual(slice(uri.fsPath, m.start, m.end), m.text);
+  });
+
   it('never overwrites a sidecar that does not parse, and says where it is broken', async () => {
     const { uri, sidecar } = await freshArticle();
     const broken = 'schema: 1\narticle: x.txt\nentities: [\n';
