@@ -1,23 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { SEED_LANGUAGE_ID } from './language';
-
-/** The configured sidecar suffix for a resource (`name.txt` → `name` + suffix). */
-export function sidecarSuffix(scope?: vscode.Uri): string {
-  return vscode.workspace.getConfiguration('seedAnnotator', scope).get<string>('sidecarSuffix', '.ann.yaml');
-}
-
-export function sidecarUriFor(article: vscode.Uri): vscode.Uri {
-  const dir = path.posix.dirname(article.path);
-  const base = path.posix.basename(article.path).replace(/\.txt$/i, '');
-  return article.with({ path: path.posix.join(dir, base + sidecarSuffix(article)) });
-}
+import type { SidecarStore } from './sidecarStore';
 
 /** Commands that stand on their own (features register their own commands). */
 export class GeneralCommands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
 
-  constructor() {
+  constructor(private readonly store: SidecarStore) {
     this.disposables = [vscode.commands.registerCommand('seedAnnotator.openSidecar', (uri?: vscode.Uri) => this.openSidecar(uri))];
   }
 
@@ -28,7 +18,7 @@ export class GeneralCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a seed article first: its annotations sidecar sits next to it.');
       return;
     }
-    const sidecar = sidecarUriFor(article);
+    const sidecar = this.store.sidecarUriFor(article);
     try {
       await vscode.workspace.fs.stat(sidecar);
     } catch {

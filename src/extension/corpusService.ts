@@ -24,6 +24,7 @@ import type { Entity, Mention } from '../core/model';
 import { loadArticle } from '../core/articleFiles';
 import { stripBom } from '../core/offsets';
 import type { EntitiesView } from './entityTree';
+import type { WorkspaceFileEvents } from './fileEvents';
 import type { ArticleSession, SidecarStore } from './sidecarStore';
 
 /** One entity entry of one article's sidecar. */
@@ -108,16 +109,12 @@ export class CorpusService implements vscode.Disposable {
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly store: SidecarStore,
+    files: WorkspaceFileEvents,
   ) {
     this.current = this.createIndex();
-    // One watcher for sidecars, articles and folders: creation and deletion of folders (a
-    // checkout, a move in the file explorer) is reported for the folder alone.
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    // Sidecars, articles and folders: a folder created or deleted as a whole comes as one event.
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate((uri) => this.onFileEvent(uri, 'created')),
-      watcher.onDidChange((uri) => this.onFileEvent(uri, 'changed')),
-      watcher.onDidDelete((uri) => this.onFileEvent(uri, 'deleted')),
+      files.onDidChange(({ uri, kind }) => this.onFileEvent(uri, kind)),
       vscode.workspace.onDidRenameFiles((e) => void this.onRenamed(e.files)),
       store.onDidChange((session) => this.onSession(session)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {

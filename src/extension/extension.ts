@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { GeneralCommands } from './commands';
 import { CorpusService } from './corpusService';
 import { EntityTypes } from './entityTypes';
+import { WorkspaceFileEvents } from './fileEvents';
 import { SeedLanguageDetector } from './language';
 import type { Services } from './services';
 import { SidecarStore } from './sidecarStore';
@@ -18,10 +19,11 @@ export interface SeedAnnotatorApi extends Services {
 
 export function activate(context: vscode.ExtensionContext): SeedAnnotatorApi {
   const types = new EntityTypes(context.workspaceState);
-  const store = new SidecarStore(context);
-  const corpus = new CorpusService(context, store);
-  context.subscriptions.push(new SeedLanguageDetector(), new GeneralCommands(), types, store, corpus);
-  const services: Services = { context, store, corpus, types };
+  const files = new WorkspaceFileEvents();
+  const store = new SidecarStore(context, files);
+  const corpus = new CorpusService(context, store, files);
+  context.subscriptions.push(new SeedLanguageDetector(), new GeneralCommands(store), types, files, store, corpus);
+  const services: Services = { context, store, corpus, files, types };
   registerEntitiesView(services);
   registerNavigation(services);
   registerTagging(services);

@@ -19,6 +19,7 @@ import { OffsetMap, stripBom, toCodePointChange } from '../core/offsets';
 import { SidecarDocument, SidecarParseError, sha256Hex, sidecarPathFor } from '../core/sidecar';
 import { LiveAnchors, reanchor } from '../core/anchor';
 import type { TextChange } from '../core/anchor';
+import type { WorkspaceFileEvents } from './fileEvents';
 import { readSidecarFile, writeSidecarFile, mergeAnnotations } from './sidecarFiles';
 
 const MAX_UNDO = 100;
@@ -118,7 +119,10 @@ export class SidecarStore implements vscode.Disposable {
   /** Fires after any change of an article's annotations or of their positions. */
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    files: WorkspaceFileEvents,
+  ) {
     this.disposables.push(
       this.changeEmitter,
       this.problems,
@@ -126,12 +130,10 @@ export class SidecarStore implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.onClosed(doc)),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/*${this.suffix()}`);
     this.disposables.push(
-      watcher,
-      watcher.onDidChange((uri) => void this.onSidecarChangedOnDisk(uri)),
-      watcher.onDidCreate((uri) => void this.onSidecarChangedOnDisk(uri)),
-      watcher.onDidDelete((uri) => void this.onSidecarChangedOnDisk(uri)),
+      files.onDidChange(({ uri }) => {
+        if (uri.path.endsWith(this.suffix(uri))) void this.onSidecarChangedOnDisk(uri);
+      }),
     );
   }
 

@@ -44,7 +44,7 @@ class TagOnSelection implements vscode.Disposable {
 }
 
 export function registerTagging(services: Services): TagCommands {
-  const workspace = new WorkspaceArticles(services.store, services.corpus);
+  const workspace = new WorkspaceArticles(services.store, services.files, services.corpus);
   const commands = new TagCommands(services, workspace);
   services.context.subscriptions.push(workspace, commands, registerTaggingCodeActions(services, commands, workspace), new TagOnSelection());
   return commands;

@@ -14,6 +14,7 @@ import type { OccurrenceSearch } from '../core/occurrences';
 import { findOccurrences } from '../core/occurrences';
 import { stripBom } from '../core/offsets';
 import type { CorpusService } from './corpusService';
+import type { WorkspaceFileEvents } from './fileEvents';
 import type { SidecarStore } from './sidecarStore';
 
 export interface ArticleOccurrences {
@@ -37,22 +38,23 @@ export class WorkspaceArticles implements vscode.Disposable {
 
   constructor(
     private readonly store: SidecarStore,
+    files: WorkspaceFileEvents,
     private readonly corpus?: CorpusService,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.txt');
-    const changed = (uri: vscode.Uri) => {
-      this.texts.delete(uri.toString());
-      this.searches.clear();
-    };
-    const listChanged = (uri: vscode.Uri) => {
-      changed(uri);
-      this.listing = undefined;
-    };
     this.disposables.push(
-      watcher,
-      watcher.onDidChange(changed),
-      watcher.onDidCreate(listChanged),
-      watcher.onDidDelete(listChanged),
+      files.onDidChange(({ uri, kind }) => {
+        const isText = /\.txt$/i.test(uri.path);
+        if (isText) {
+          this.texts.delete(uri.toString());
+          this.searches.clear();
+        }
+        // A folder created or deleted as a whole is reported alone: the listing may have changed too.
+        if (kind !== 'changed' && (isText || !/\.[^/]*$/.test(uri.path))) {
+          if (!isText) this.texts.clear();
+          this.searches.clear();
+          this.listing = undefined;
+        }
+      }),
       store.onDidChange(() => this.searches.clear()),
     );
   }
